@@ -1,0 +1,135 @@
+//! Human-readable output: problems in the style of rustc (file:line:col, the source line, a caret),
+//! and the per-project score table of `check`.
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config};
+use unicode_width::UnicodeWidthStr;
+
+use crate::decimal;
+use crate::problem::{Problem, Severity};
+use crate::report::Report;
+use crate::source::Sources;
+
+/// Render problems as rustc-style diagnostics (plain text, no colour codes).
+pub fn render_problems(problems: &[Problem], sources: &Sources, fallback_path: &str) -> String {
+    let mut files = SimpleFiles::new();
+    let ids: Vec<usize> = sources
+        .files()
+        .iter()
+        .map(|f| files.add(f.path.display().to_string(), f.text.clone()))
+        .collect();
+    let config = Config::default();
+    let mut out = String::new();
+    for p in problems {
+        let severity = match p.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        let mut diagnostic = match p.severity {
+            Severity::Error => Diagnostic::error(),
+            Severity::Warning => Diagnostic::warning(),
+        }
+        .with_code(p.code)
+        .with_message(format!("{}: {}", severity, p.message));
+        match &p.loc {
+            Some(loc) => {
+                let file = ids[loc.file.0];
+                let span = loc.span.clone();
+                let label = if p.field.is_empty() { String::new() } else { format!("字段 {}", p.field) };
+                diagnostic = diagnostic.with_labels(vec![Label::primary(file, span).with_message(label)]);
+            }
+            None => {
+                let field = if p.field.is_empty() { String::new() } else { format!("，字段 {}", p.field) };
+                diagnostic = diagnostic.with_notes(vec![format!("文件 {fallback_path}{field}")]);
+            }
+        }
+        match term::emit_into_string(&config, &files, &diagnostic) {
+            Ok(s) => out.push_str(&s),
+            Err(_) => out.push_str(&format!("{severity}[{}]: {} ({fallback_path})\n", p.code, p.message)),
+        }
+    }
+    out
+}
+
+fn pad(text: &str, width: usize) -> String {
+    let w = UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
+fn cut(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut w = 0;
+    for c in text.chars() {
+        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if w + cw > width.saturating_sub(1) && UnicodeWidthStr::width(text) > width {
+            out.push('…');
+            return out;
+        }
+        w += cw;
+        out.push(c);
+    }
+    out
+}
+
+/// The `check` table for one project.
+pub fn render_table(report: &Report) -> String {
+    let mut out = String::new();
+    let Some(project) = &report.project else {
+        out.push_str(&format!("{}：无法读取为项目\n", report.path.display()));
+        return out;
+    };
+    out.push_str(&format!(
+        "{}（{}，{}年度，表样 {}）\n",
+        project.info.name,
+        report.path.display(),
+        project.year,
+        project.form
+    ));
+    let unit = project.unit.label();
+    let s = |d: Option<rust_decimal::Decimal>| d.map(decimal::plain).unwrap_or_else(|| "—".into());
+    if let Some(f) = &report.funds {
+        out.push_str(&format!(
+            "  预算执行率  全年预算数 {} {unit}  全年执行数 {} {unit}  执行率 {}  得分 {} / {}\n",
+            s(f.total.budget),
+            s(f.total.executed),
+            f.total.rate.map_or("—".into(), |r| format!("{}%", decimal::fixed(r, report.policy.rate_decimals))),
+            s(f.score),
+            decimal::plain(f.weight),
+        ));
+    }
+    if !report.indicators.is_empty() {
+        let widths = [10, 16, 26, 12, 12, 6, 6, 10];
+        let header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "规则"];
+        let line: String = header.iter().zip(widths).map(|(h, w)| pad(h, w)).collect::<Vec<_>>().join(" ");
+        out.push_str(&format!("  {}\n", line.trim_end()));
+        for r in &report.indicators {
+            let i = &r.indicator;
+            let score = match (r.scored.score, r.scored.computed) {
+                (Some(s), Some(c)) if s != c => format!("{}*", decimal::plain(s)),
+                (s, _) => s.map(decimal::plain).unwrap_or_else(|| if i.applicable { "?".into() } else { "/".into() }),
+            };
+            let cells = [
+                i.level1.clone(),
+                i.level2.clone(),
+                i.name.clone(),
+                i.target.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
+                i.actual.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
+                i.weight.as_ref().map(|w| decimal::plain(w.value)).unwrap_or_else(|| "/".into()),
+                score,
+                r.scored.method.id().to_string(),
+            ];
+            let line: String = cells.iter().zip(widths).map(|(c, w)| pad(&cut(c, w), w)).collect::<Vec<_>>().join(" ");
+            out.push_str(&format!("  {}\n", line.trim_end()));
+        }
+    }
+    out.push_str(&format!(
+        "  总分 {}  等级 {}",
+        s(report.total),
+        report.grade.unwrap_or("—")
+    ));
+    let errors = report.problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let warnings = report.problems.len() - errors;
+    out.push_str(&format!("  （{errors} 个错误，{warnings} 个警告；* 为填写得分与计算不同）\n"));
+    out
+}

@@ -1,0 +1,57 @@
+//! jixiao (绩效): 项目支出绩效自评表 from TOML — exact scoring and PDF forms.
+//!
+//! The pipeline: parse TOML ([`load`], [`raw`]) → validated model ([`model`]) → scored report
+//! ([`report`], rules in [`scoring`] under a [`policy`]) → template data ([`template_data`]) →
+//! Typst ([`render`]) → PDF.
+
+pub mod assets;
+pub mod decimal;
+pub mod diagnostics;
+pub mod export;
+pub mod forms;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod placeholder;
+pub mod policy;
+pub mod problem;
+pub mod raw;
+pub mod report;
+pub mod scaffold;
+pub mod schema;
+pub mod scoring;
+pub mod source;
+pub mod target;
+pub mod template_data;
+
+use std::path::PathBuf;
+
+pub use forms::Forms;
+pub use load::LoadError;
+pub use report::Report;
+pub use source::Sources;
+
+/// Every report of one run, with the sources they point into.
+pub struct Checked {
+    pub sources: Sources,
+    pub reports: Vec<Report>,
+}
+
+/// Parse, validate and score project files or folders (`jixiao check`).
+pub fn check(paths: &[PathBuf], forms: &Forms) -> Result<Checked, LoadError> {
+    let files = load::discover(paths)?;
+    let mut sources = Sources::default();
+    let mut loader = load::Loader::default();
+    let mut loaded = Vec::with_capacity(files.len());
+    for path in &files {
+        loaded.push(loader.load(&mut sources, path)?);
+    }
+    let reports = loaded
+        .iter()
+        .map(|l| {
+            let folder_raw = l.folder.and_then(|id| loader.folder_raw(id));
+            report::build(&sources, forms, l, folder_raw)
+        })
+        .collect();
+    Ok(Checked { sources, reports })
+}

@@ -1,0 +1,353 @@
+//! The scoring rules of scoring.md, one function per section. Each rule cites its source.
+//! Everything is exact decimal arithmetic; a score is rounded once, by the policy, at the end.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use crate::model::{Grade, Indicator};
+use crate::policy::{CostRule, Policy, ReverseRule};
+use crate::problem::Problem;
+use crate::target::{self, Comparator, Parsed, Quantity};
+
+/// The rule that produced a computed score (`method` in the JSON report).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Ge,
+    Le,
+    Eq,
+    Qualitative,
+    Tiers,
+    /// No rule applies; the stated score is taken as given.
+    Stated,
+    NotApplicable,
+}
+
+impl Method {
+    pub fn id(self) -> &'static str {
+        match self {
+            Method::Ge => "ge",
+            Method::Le => "le",
+            Method::Eq => "eq",
+            Method::Qualitative => "qualitative",
+            Method::Tiers => "tiers",
+            Method::Stated => "stated",
+            Method::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+/// §1 预算执行率: 执行数 / 预算数 in percent, full precision. `None` when the budget is 0.
+pub fn execution_rate(budget: Decimal, executed: Decimal) -> Option<Decimal> {
+    if budget.is_zero() {
+        return None;
+    }
+    executed.checked_mul(dec!(100))?.checked_div(budget)
+}
+
+/// §1 得分 = min(执行率, 100%) × 分值 (财预〔2020〕10号 附件: 预算执行率得分), unrounded.
+pub fn execution_score(rate_percent: Decimal, weight: Decimal) -> Decimal {
+    rate_percent.min(dec!(100)) * weight / dec!(100)
+}
+
+/// The result of scoring one indicator.
+#[derive(Debug, Clone)]
+pub struct Scored {
+    /// What the rules give, rounded by the policy; `None` when the rules cannot decide.
+    pub computed: Option<Decimal>,
+    /// What goes on the form: the stated score where one is given, else `computed`.
+    pub score: Option<Decimal>,
+    pub method: Method,
+    pub problems: Vec<Problem>,
+}
+
+/// Is this a cost indicator (成本指标 as 二级 under 产出, or as a 一级 of its own)?
+fn is_cost(ind: &Indicator) -> bool {
+    ind.level2 == "成本指标" || ind.level1 == "成本指标"
+}
+
+/// Score one indicator under `policy` (§3–§6).
+pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
+    let mut problems = Vec::new();
+    if !ind.applicable {
+        // §2: 不适用 rows print "/" and are left out of the total, which is rescaled.
+        return Scored { computed: None, score: None, method: Method::NotApplicable, problems };
+    }
+    let weight = ind.weight_value();
+    let (raw, method) = computed_score(ind, policy, weight, &mut problems);
+    let computed = raw.map(|v| policy.round(v.max(Decimal::ZERO).min(weight)));
+
+    // §5 A stated score is printed as given, within 0…分值.
+    let mut score = computed;
+    let mut method = method;
+    if let Some(stated) = &ind.score {
+        if stated.value < Decimal::ZERO || stated.value > weight {
+            problems.push(
+                Problem::error(
+                    "score-exceeds-weight",
+                    ind.path("score"),
+                    format!("得分 {} 超出分值范围 0～{}", stated.value, weight.normalize()),
+                )
+                .at(Some(stated.loc.clone())),
+            );
+        }
+        match computed {
+            Some(c) if c != stated.value.normalize() && ind.reason.is_none() => problems.push(
+                Problem::warning(
+                    "stated-score-differs",
+                    ind.path("score"),
+                    format!(
+                        "填写的得分 {} 与按规则计算的 {} 不同，且未说明原因（reason）",
+                        stated.value.normalize(),
+                        c
+                    ),
+                )
+                .at(Some(stated.loc.clone())),
+            ),
+            None if method != Method::Qualitative => method = Method::Stated,
+            _ => {}
+        }
+        score = Some(stated.value.normalize());
+    }
+
+    // §6 偏差原因分析: required wherever points were lost.
+    if let Some(s) = score
+        && s < weight
+        && ind.reason.is_none()
+        && ind.tiers_text.is_none()
+    {
+        problems.push(
+            Problem::error(
+                "missing-reason",
+                ind.path("reason"),
+                format!("得分 {s} 低于分值 {}，须填写偏差原因分析及改进措施（reason）", weight.normalize()),
+            )
+            .at(Some(ind.loc.clone())),
+        );
+    }
+    Scored { computed, score, method, problems }
+}
+
+/// The unrounded score the rules give, or `None` (with a problem) when they cannot decide.
+fn computed_score(ind: &Indicator, policy: &Policy, weight: Decimal, problems: &mut Vec<Problem>) -> (Option<Decimal>, Method) {
+    let target_text = ind.target.as_ref().map_or("", |t| t.value.as_str());
+    let actual_text = ind.actual.as_ref().map_or("", |t| t.value.as_str());
+    let actual = target::parse(actual_text);
+
+    // §5 Tiers: the first tier B reaches gives the score, none gives 0 (上海满意度).
+    if !ind.tiers.is_empty() {
+        let Parsed::Quantity(b) = &actual else {
+            problems.push(unparsed_actual(ind, actual_text));
+            return (None, Method::Tiers);
+        };
+        for tier in &ind.tiers {
+            let Parsed::Quantity(bound) = target::parse(&tier.at_least.value) else {
+                problems.push(
+                    Problem::error("invalid-number", ind.path("tiers"), format!("分档下限“{}”不是数量", tier.at_least.value))
+                        .at(Some(tier.at_least.loc.clone())),
+                );
+                return (None, Method::Tiers);
+            };
+            if target::common_unit(&bound.unit, &b.unit).is_err() {
+                problems.push(unit_mismatch(ind, &bound, b));
+                return (None, Method::Tiers);
+            }
+            if b.value >= bound.value {
+                return (Some(tier.score), Method::Tiers);
+            }
+        }
+        return (Some(Decimal::ZERO), Method::Tiers);
+    }
+
+    match (target::parse(target_text), actual) {
+        (Parsed::Quantity(a), Parsed::Quantity(b)) => quantitative(ind, policy, weight, &a, &b, problems),
+        (Parsed::Quantity(_), Parsed::Qualitative(_)) if ind.grade.is_none() => {
+            if ind.score.is_none() {
+                problems.push(unparsed_actual(ind, actual_text));
+            }
+            (None, Method::Stated)
+        }
+        _ => qualitative(ind, policy, weight, target_text, actual_text, problems),
+    }
+}
+
+fn unparsed_actual(ind: &Indicator, text: &str) -> Problem {
+    Problem::error(
+        "unparsed-actual",
+        ind.path("actual"),
+        format!("年度指标值是数量，但实际完成值“{text}”无法读作数量；请写数值，或填写 grade/score"),
+    )
+    .at(ind.actual.as_ref().map(|a| a.loc.clone()))
+}
+
+fn unit_mismatch(ind: &Indicator, a: &Quantity, b: &Quantity) -> Problem {
+    Problem::error(
+        "unit-mismatch",
+        ind.path("actual"),
+        format!(
+            "单位不一致：年度指标值用“{}”，实际完成值用“{}”，无法比较",
+            a.unit.describe(),
+            b.unit.describe()
+        ),
+    )
+    .at(ind.actual.as_ref().map(|a| a.loc.clone()))
+}
+
+/// §3 定量指标, A = 年度指标值, B = 实际完成值.
+fn quantitative(ind: &Indicator, policy: &Policy, weight: Decimal, a: &Quantity, b: &Quantity, problems: &mut Vec<Problem>) -> (Option<Decimal>, Method) {
+    if target::common_unit(&a.unit, &b.unit).is_err() {
+        problems.push(unit_mismatch(ind, a, b));
+        return (None, Method::Ge);
+    }
+    let direction = match (&ind.direction, a.comparator) {
+        (Some(d), _) => d.value,
+        (None, Some(c)) => c,
+        (None, None) => {
+            // format.md: no comparator → cost indicators ≤, all others ≥; say so.
+            let assumed = if is_cost(ind) { Comparator::Le } else { Comparator::Ge };
+            problems.push(
+                Problem::warning(
+                    "assumed-direction",
+                    ind.path("target"),
+                    format!("年度指标值未写比较符，按“{}”计算；可写明比较符或 direction", assumed.symbol()),
+                )
+                .at(ind.target.as_ref().map(|t| t.loc.clone())),
+            );
+            assumed
+        }
+    };
+    let (a, b) = (a.value, b.value);
+    if b < Decimal::ZERO {
+        problems.push(
+            Problem::error("negative-value", ind.path("actual"), "实际完成值不能为负数")
+                .at(ind.actual.as_ref().map(|t| t.loc.clone())),
+        );
+        return (None, Method::Ge);
+    }
+    let full = weight;
+    let (score, method) = match direction {
+        // 正向指标: 达到目标得满分，未达到按 B/A × 分值 (财预〔2020〕10号 附件2).
+        Comparator::Ge | Comparator::Gt => {
+            let met = if direction == Comparator::Ge { b >= a } else { b > a };
+            let s = if met {
+                full
+            } else if a.is_zero() {
+                Decimal::ZERO
+            } else {
+                b / a * full
+            };
+            (s, Method::Ge)
+        }
+        // 等于: B > A counts as met (over-achievement is warned about below).
+        Comparator::Eq => {
+            let s = if b >= a {
+                full
+            } else if a.is_zero() {
+                Decimal::ZERO
+            } else {
+                b / a * full
+            };
+            (s, Method::Eq)
+        }
+        // 反向指标: within the target full marks; beyond it A/B × 分值 (ratio) or linear.
+        Comparator::Le | Comparator::Lt => {
+            let met = if direction == Comparator::Le { b <= a } else { b < a };
+            let s = if is_cost(ind) && policy.cost == CostRule::Progress && b <= a {
+                // 按支出进度: B/A × 分值 even when within the target (内蒙古、新疆 seeds).
+                if a.is_zero() { full } else { b / a * full }
+            } else if met {
+                full
+            } else if a.is_zero() {
+                Decimal::ZERO
+            } else {
+                match policy.reverse {
+                    ReverseRule::Ratio => a / b * full,
+                    ReverseRule::Linear => ((Decimal::ONE - (b - a) / a) * full).max(Decimal::ZERO),
+                }
+            };
+            (s, Method::Le)
+        }
+    };
+    // §3 超额完成 (广西规则, 10号: 分析偏差原因).
+    if matches!(direction, Comparator::Ge | Comparator::Gt | Comparator::Eq)
+        && a > Decimal::ZERO
+        && b >= a * policy.overachieve_ratio
+        && ind.reason.is_none()
+    {
+        problems.push(
+            Problem::warning(
+                "overachieved",
+                ind.path("reason"),
+                format!(
+                    "实际完成值超过年度指标值的 {}%，请分析原因（目标是否偏低）并填写 reason",
+                    (policy.overachieve_ratio * dec!(100)).normalize()
+                ),
+            )
+            .at(ind.actual.as_ref().map(|t| t.loc.clone())),
+        );
+    }
+    (Some(score), method)
+}
+
+/// §4 定性指标.
+fn qualitative(ind: &Indicator, policy: &Policy, weight: Decimal, target_text: &str, actual_text: &str, problems: &mut Vec<Problem>) -> (Option<Decimal>, Method) {
+    let method = Method::Qualitative;
+    let (t, a) = (target_text.trim(), actual_text.trim());
+    let met_by_text = !t.is_empty() && t == a
+        || target::best_level(t).is_some_and(|best| a.chars().eq(std::iter::once(best)));
+    let grade = ind.grade.as_ref().map(|g| g.value);
+    if met_by_text && grade.is_none() {
+        return (Some(weight), method);
+    }
+    let Some(grade) = grade.or(met_by_text.then_some(Grade::Achieved)) else {
+        problems.push(
+            Problem::error(
+                "grade-required",
+                ind.path("grade"),
+                format!("定性指标实际完成值“{a}”与年度指标值“{t}”不同，须填写 grade（达成 / 部分达成 / 未达成）"),
+            )
+            .at(ind.actual.as_ref().map(|x| x.loc.clone())),
+        );
+        return (None, method);
+    };
+    let [high, low] = policy.bands;
+    let hundred = dec!(100);
+    let (lo, hi, name) = match grade {
+        Grade::Achieved => (high, hundred, "达成"),
+        Grade::Partial => (low, high, "部分达成"),
+        Grade::NotAchieved => (Decimal::ZERO, low, "未达成"),
+    };
+    let Some(stated) = &ind.score else {
+        if grade == Grade::Achieved {
+            return (Some(weight), method);
+        }
+        problems.push(
+            Problem::error(
+                "score-required",
+                ind.path("score"),
+                format!("等级“{name}”须填写得分（分值的 {}%～{}%）", lo.normalize(), hi.normalize()),
+            )
+            .at(ind.grade.as_ref().map(|g| g.loc.clone())),
+        );
+        return (None, method);
+    };
+    let (min, max) = (weight * lo / hundred, weight * hi / hundred);
+    if stated.value < min || stated.value > max {
+        problems.push(
+            Problem::error(
+                "score-outside-band",
+                ind.path("score"),
+                format!(
+                    "等级“{name}”的得分应在 {}～{} 之间（分值的 {}%～{}%），填写的是 {}",
+                    min.normalize(),
+                    max.normalize(),
+                    lo.normalize(),
+                    hi.normalize(),
+                    stated.value.normalize()
+                ),
+            )
+            .at(Some(stated.loc.clone())),
+        );
+        return (None, method);
+    }
+    (Some(stated.value), method)
+}

@@ -1,0 +1,254 @@
+//! Parsing of 年度指标值 / 实际完成值 text (`≥800`, `2.52万元`, `>90%`, `优良中低差`, `显著`).
+//!
+//! The text is printed as written; this module only extracts what the scoring rules need:
+//! `comparator? number multiplier? unit?`, or qualitative text.
+
+use rust_decimal::Decimal;
+use rust_decimal_macros::dec;
+
+use crate::decimal;
+
+/// A comparison written before a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparator {
+    Ge,
+    Gt,
+    Eq,
+    Le,
+    Lt,
+}
+
+impl Comparator {
+    /// The symbol as accepted in `direction = "…"`.
+    pub fn parse_direction(text: &str) -> Option<Self> {
+        match text.trim() {
+            "≥" | ">=" | "≧" => Some(Comparator::Ge),
+            ">" | "＞" => Some(Comparator::Gt),
+            "=" | "＝" | "==" => Some(Comparator::Eq),
+            "≤" | "<=" | "≦" => Some(Comparator::Le),
+            "<" | "＜" => Some(Comparator::Lt),
+            _ => None,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparator::Ge => "≥",
+            Comparator::Gt => ">",
+            Comparator::Eq => "=",
+            Comparator::Le => "≤",
+            Comparator::Lt => "<",
+        }
+    }
+}
+
+/// The unit after the number, normalised so that values in one family compare directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unit {
+    /// No unit written: takes the other side's unit.
+    None,
+    /// 元 / 万元 / 亿元, value held in 元.
+    Yuan,
+    /// `%`, value held in percent.
+    Percent,
+    /// Any other unit (人, 次, 小时, 万/人 …), compared only with itself.
+    Other(String),
+}
+
+impl Unit {
+    pub fn describe(&self) -> String {
+        match self {
+            Unit::None => "（无单位）".to_string(),
+            Unit::Yuan => "元".to_string(),
+            Unit::Percent => "%".to_string(),
+            Unit::Other(u) => u.clone(),
+        }
+    }
+}
+
+/// A parsed quantity: `value` already multiplied by 万/亿.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quantity {
+    pub comparator: Option<Comparator>,
+    pub value: Decimal,
+    pub unit: Unit,
+}
+
+/// What a target or actual cell means for scoring.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    Quantity(Quantity),
+    /// Text such as 显著, 全年, 建立健全, or a level list (优良中低差).
+    Qualitative(String),
+}
+
+/// Level lists, best level first: a target written like this is met by its first level.
+const LEVEL_LISTS: &[&str] = &["优良中低差", "优良中差", "高中低", "好坏", "优良中低", "好中差"];
+
+/// If `text` is a level list (`优良中低差`), the best level (`优`).
+pub fn best_level(text: &str) -> Option<char> {
+    let t = text.trim();
+    LEVEL_LISTS
+        .iter()
+        .find(|l| **l == t)
+        .and_then(|l| l.chars().next())
+}
+
+pub fn parse(text: &str) -> Parsed {
+    let trimmed = text.trim();
+    let (comparator, rest) = split_comparator(trimmed);
+    let (rest, suffix_comparator) = split_suffix_comparator(rest);
+    let comparator = comparator.or(suffix_comparator);
+
+    let number_end = rest
+        .char_indices()
+        .find(|&(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '，' | '０'..='９' | '．')))
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    let (number, tail) = rest.split_at(number_end);
+    let Some(mut value) = decimal::parse(number) else {
+        return Parsed::Qualitative(trimmed.to_string());
+    };
+    // "700余人次", "2万余元": 余/多 (more than) is taken at the number, like an actual's comparator.
+    let tail = tail.trim().trim_start_matches(['余', '多']);
+    let (multiplier, unit_text) = if let Some(u) = tail.strip_prefix('万') {
+        (dec!(10000), u)
+    } else if let Some(u) = tail.strip_prefix('亿') {
+        (dec!(100000000), u)
+    } else {
+        (Decimal::ONE, tail)
+    };
+    let unit_text = unit_text.trim_start_matches(['余', '多']);
+    // A unit never contains digits: "2021年12月底前" is a date phrase, not 2021 of a unit.
+    if unit_text.chars().any(|c| c.is_ascii_digit() || c.is_numeric() && c != '万') {
+        return Parsed::Qualitative(trimmed.to_string());
+    }
+    value = match value.checked_mul(multiplier) {
+        Some(v) => v,
+        None => return Parsed::Qualitative(trimmed.to_string()),
+    };
+    let unit = match unit_text.trim() {
+        "" => {
+            if multiplier == Decimal::ONE {
+                Unit::None
+            } else {
+                // "2.3万" alone: the 万 is a count multiplier with no unit.
+                Unit::None
+            }
+        }
+        "%" | "％" => Unit::Percent,
+        "元" => Unit::Yuan,
+        other => Unit::Other(other.to_string()),
+    };
+    Parsed::Quantity(Quantity {
+        comparator,
+        value: value.normalize(),
+        unit,
+    })
+}
+
+fn split_comparator(text: &str) -> (Option<Comparator>, &str) {
+    const PREFIXES: &[(&str, Comparator)] = &[
+        (">=", Comparator::Ge),
+        ("<=", Comparator::Le),
+        ("≥", Comparator::Ge),
+        ("≧", Comparator::Ge),
+        ("≤", Comparator::Le),
+        ("≦", Comparator::Le),
+        (">", Comparator::Gt),
+        ("＞", Comparator::Gt),
+        ("<", Comparator::Lt),
+        ("＜", Comparator::Lt),
+        ("=", Comparator::Eq),
+        ("＝", Comparator::Eq),
+    ];
+    for (prefix, comparator) in PREFIXES {
+        if let Some(rest) = text.strip_prefix(prefix) {
+            return (Some(*comparator), rest.trim_start());
+        }
+    }
+    (None, text)
+}
+
+/// "95%以上" → ("95%", ≥); "2小时以内" → ("2小时", ≤).
+fn split_suffix_comparator(text: &str) -> (&str, Option<Comparator>) {
+    for (suffix, comparator) in [
+        ("以上", Comparator::Ge),
+        ("及以上", Comparator::Ge),
+        ("以下", Comparator::Le),
+        ("以内", Comparator::Le),
+    ] {
+        if let Some(rest) = text.strip_suffix(suffix) {
+            let rest = rest.strip_suffix('及').unwrap_or(rest);
+            return (rest.trim_end(), Some(comparator));
+        }
+    }
+    (text, None)
+}
+
+/// Two quantities brought to a common unit, or the reason they cannot be.
+pub fn common_unit(a: &Unit, b: &Unit) -> Result<Unit, ()> {
+    match (a, b) {
+        (Unit::None, u) | (u, Unit::None) => Ok(u.clone()),
+        (x, y) if x == y => Ok(x.clone()),
+        _ => Err(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(text: &str) -> Quantity {
+        match parse(text) {
+            Parsed::Quantity(q) => q,
+            other => panic!("{text}: expected a quantity, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn comparators_and_numbers() {
+        let t = q("≥800");
+        assert_eq!((t.comparator, t.value, t.unit), (Some(Comparator::Ge), dec!(800), Unit::None));
+        let t = q(">=8000人");
+        assert_eq!((t.comparator, t.value), (Some(Comparator::Ge), dec!(8000)));
+        assert_eq!(t.unit, Unit::Other("人".into()));
+        let t = q("≤4万元");
+        assert_eq!((t.comparator, t.value, t.unit), (Some(Comparator::Le), dec!(40000), Unit::Yuan));
+        assert_eq!(q("=1次").comparator, Some(Comparator::Eq));
+        assert_eq!(q("2.3万份").value, dec!(23000));
+        assert_eq!(q("18.49亿元").value, dec!(1849000000));
+        let t = q(">90%");
+        assert_eq!((t.comparator, t.value, t.unit), (Some(Comparator::Gt), dec!(90), Unit::Percent));
+        assert_eq!(q("<24小时").unit, Unit::Other("小时".into()));
+        assert_eq!(q("≤10月").value, dec!(10));
+        assert_eq!(q("2.52万元").value, dec!(25200));
+        assert_eq!(q("100.00%").value, dec!(100));
+        assert_eq!(q("≧95％").unit, Unit::Percent);
+        assert_eq!(q("4.4万/人").unit, Unit::Other("/人".into()));
+        assert_eq!(q("2,243,764元").value, dec!(2243764));
+        assert_eq!(q("700余人次").unit, Unit::Other("人次".into()));
+        assert_eq!(q("2万余元").value, dec!(20000));
+        let t = q("95%以上");
+        assert_eq!((t.comparator, t.value), (Some(Comparator::Ge), dec!(95)));
+    }
+
+    #[test]
+    fn qualitative() {
+        assert_eq!(parse("显著"), Parsed::Qualitative("显著".into()));
+        assert_eq!(parse(" 全年 "), Parsed::Qualitative("全年".into()));
+        assert!(matches!(parse("2021年12月底前"), Parsed::Qualitative(_)));
+        assert!(matches!(parse("≥"), Parsed::Qualitative(_)));
+        assert_eq!(best_level("优良中低差"), Some('优'));
+        assert_eq!(best_level("高中低"), Some('高'));
+        assert_eq!(best_level("显著"), None);
+    }
+
+    #[test]
+    fn units() {
+        assert_eq!(common_unit(&Unit::None, &Unit::Percent), Ok(Unit::Percent));
+        assert_eq!(common_unit(&Unit::Yuan, &Unit::Yuan), Ok(Unit::Yuan));
+        assert!(common_unit(&Unit::Percent, &Unit::Yuan).is_err());
+        assert!(common_unit(&Unit::Other("人".into()), &Unit::Other("次".into())).is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! The data document templates read (`templates/README.md`): every number preformatted as a
+//! string for the form, every cell present (`""` when empty), user text passed as plain strings
+//! that Typst never evaluates.
+
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::decimal;
+use crate::forms::FormSpec;
+use crate::report::{FundFigures, Report};
+
+/// Options that are not part of the report.
+#[derive(Debug, Clone, Default)]
+pub struct DataOptions {
+    /// Print a 草稿 watermark.
+    pub draft: bool,
+}
+
+fn amount(value: Option<Decimal>, form: &FormSpec) -> String {
+    value.map(|v| decimal::for_form(v, form.format.amount_decimals)).unwrap_or_default()
+}
+
+fn score(value: Option<Decimal>, form: &FormSpec) -> String {
+    value.map(|v| decimal::for_form(v, form.format.score_decimals)).unwrap_or_default()
+}
+
+fn rate(value: Option<Decimal>, report: &Report, form: &FormSpec) -> String {
+    let places = form.format.rate_decimals.unwrap_or(report.policy.rate_decimals);
+    value.map(|v| decimal::fixed(v, places)).unwrap_or_default()
+}
+
+fn fund_row(key: &str, label: &str, figures: Option<&FundFigures>, report: &Report, form: &FormSpec) -> Value {
+    json!({
+        "key": key,
+        "label": label,
+        "initial": amount(figures.and_then(|f| f.initial), form),
+        "budget": amount(figures.and_then(|f| f.budget), form),
+        "executed": amount(figures.and_then(|f| f.executed), form),
+        "rate": rate(figures.and_then(|f| f.rate), report, form),
+    })
+}
+
+/// Build the data document for one scored report. `None` when the report has no project or form
+/// (it could not be read at all), which the caller reports as errors before getting here.
+pub fn build(report: &Report, options: &DataOptions) -> Option<Value> {
+    let project = report.project.as_ref()?;
+    let form = report.form.as_ref()?;
+    let funds = report.funds.as_ref();
+
+    let rows: Vec<Value> = form
+        .fund_rows
+        .iter()
+        .map(|spec| {
+            let figures = if spec.key == "total" {
+                funds.map(|f| &f.total)
+            } else {
+                funds.and_then(|f| f.sources.iter().find(|s| s.key == spec.key))
+            };
+            fund_row(&spec.key, &spec.label, figures, report, form)
+        })
+        .collect();
+
+    let groups: Vec<Value> = form
+        .level1
+        .iter()
+        .map(|l1| {
+            let in_level1 = || report.indicators.iter().filter(|r| r.indicator.level1 == l1.name);
+            let weight: Decimal = in_level1().map(|r| r.indicator.weight_value()).sum();
+            let level2: Vec<Value> = l1
+                .level2
+                .iter()
+                .map(|l2| {
+                    let indicators: Vec<Value> = in_level1()
+                        .filter(|r| &r.indicator.level2 == l2)
+                        .map(|r| {
+                            let i = &r.indicator;
+                            let reason = r
+                                .reason
+                                .clone()
+                                .or_else(|| i.tiers_text.as_ref().map(|t| t.value.clone()))
+                                .unwrap_or_default();
+                            json!({
+                                "name": i.name,
+                                "target": i.target.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
+                                "actual": i.actual.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
+                                "weight": if i.applicable { i.weight.as_ref().map(|w| score(Some(w.value), form)).unwrap_or_default() } else { String::new() },
+                                "score": score(r.scored.score, form),
+                                "reason": reason,
+                                "note": r.note.clone().unwrap_or_default(),
+                                "applicable": i.applicable,
+                            })
+                        })
+                        .collect();
+                    json!({ "name": l2, "indicators": indicators })
+                })
+                .collect();
+            json!({
+                "level1": l1.name,
+                "weight": score(Some(weight), form),
+                "count": in_level1().count(),
+                "level2": level2,
+            })
+        })
+        .collect();
+
+    let labels = serde_json::to_value(&form.labels).unwrap_or(Value::Null);
+    let info = &project.info;
+    let hundred = Decimal::from(100);
+    Some(json!({
+        "form": form.id,
+        "title": form.title,
+        "labels": labels,
+        "draft": options.draft,
+        "year": project.year.to_string(),
+        "unit": project.unit.label(),
+        "project": {
+            "name": info.name,
+            "department": info.department,
+            "department_code": info.department_code.clone().unwrap_or_default(),
+            "implementer": info.implementer,
+            "implementer_code": info.implementer_code.clone().unwrap_or_default(),
+            "serial": info.serial.clone().unwrap_or_default(),
+        },
+        "funds": {
+            "weight": score(funds.map(|f| f.weight), form),
+            "rate": rate(funds.and_then(|f| f.total.rate), report, form),
+            "score": score(funds.and_then(|f| f.score), form),
+            "rows": rows,
+        },
+        "goals": { "planned": report.planned, "achieved": report.achieved },
+        "groups": groups,
+        "indicator_weight": score(Some(report.indicator_weight()), form),
+        "total": {
+            "weight": score(Some(hundred), form),
+            "score": score(report.total, form),
+        },
+        "grade": report.grade.unwrap_or(""),
+        "signature": {
+            "filler": project.signature.filler,
+            "phone": project.signature.phone,
+            "date": project.signature.date,
+            "leader": project.signature.leader,
+        },
+    }))
+}

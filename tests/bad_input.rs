@@ -1,0 +1,168 @@
+//! Bad input: every case gives its problem code or exit code and names the file and line; none panics.
+
+mod common;
+use common::*;
+
+use std::process::Command;
+
+fn jixiao(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao")).args(args).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string(), stderr)
+}
+
+const VALID: &str = r#"year = 2024
+[project]
+name = "测试项目"
+department = "测试部门"
+implementer = "测试单位"
+
+[funds.fiscal]
+budget = 100
+executed = 100
+
+[[indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "培训人数"
+target = "≥100人"
+actual = "100人"
+weight = 90
+"#;
+
+/// Check `text` as a file and return (exit code, stderr), asserting the file name is mentioned.
+fn check_file(text: &str) -> (i32, String) {
+    let folder = Folder::new();
+    let path = folder.write("项目.toml", text);
+    let (code, _, stderr) = jixiao(&["check", path.to_str().unwrap()]);
+    assert!(stderr.contains("项目.toml"), "file name missing from: {stderr}");
+    (code, stderr)
+}
+
+#[test]
+fn valid_project_passes() {
+    let folder = Folder::new();
+    let path = folder.write("项目.toml", VALID);
+    let (code, stdout, stderr) = jixiao(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("总分 100"), "{stdout}");
+}
+
+#[test]
+fn malformed_toml_exits_2_with_line() {
+    let (code, stderr) = check_file(&VALID.replace("budget = 100", "budget = = 100"));
+    assert_eq!(code, 2);
+    assert!(stderr.contains("toml-syntax") && stderr.contains("项目.toml:8:"), "{stderr}");
+}
+
+#[test]
+fn unknown_key_suggests() {
+    let (code, stderr) = check_file(&VALID.replace("level1 =", "levl1 ="));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("unknown-key") && stderr.contains("level1") && stderr.contains("项目.toml:12:"), "{stderr}");
+}
+
+#[test]
+fn missing_required_field() {
+    let (code, stderr) = check_file(&VALID.replace("name = \"测试项目\"\n", ""));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("missing-field") && stderr.contains("project.name"), "{stderr}");
+}
+
+#[test]
+fn wrong_type() {
+    let (code, stderr) = check_file(&VALID.replace("weight = 90", "weight = true"));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("invalid-type") && stderr.contains("项目.toml:17:"), "{stderr}");
+}
+
+#[test]
+fn negative_amount() {
+    let (code, stderr) = check_file(&VALID.replace("executed = 100", "executed = -1"));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("negative-value") && stderr.contains("项目.toml:9:"), "{stderr}");
+}
+
+#[test]
+fn zero_budget() {
+    let (code, stderr) = check_file(&VALID.replace("budget = 100", "budget = 0"));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("zero-budget"), "{stderr}");
+}
+
+#[test]
+fn unit_mismatch() {
+    let (code, stderr) = check_file(&VALID.replace("actual = \"100人\"", "actual = \"100次\""));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("unit-mismatch") && stderr.contains("项目.toml:16:"), "{stderr}");
+}
+
+#[test]
+fn misspelt_level1_lists_valid_names() {
+    let (code, stderr) = check_file(&VALID.replace("level1 = \"产出指标\"", "level1 = \"产出指票\""));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("unknown-level") && stderr.contains("效益指标") && stderr.contains("项目.toml:12:"), "{stderr}");
+}
+
+#[test]
+fn weights_not_100() {
+    let (code, stderr) = check_file(&VALID.replace("weight = 90", "weight = 80"));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("weights-sum"), "{stderr}");
+}
+
+#[test]
+fn stated_score_above_weight() {
+    let (code, stderr) = check_file(&VALID.replace("weight = 90", "weight = 90\nscore = 91"));
+    assert_eq!(code, 1);
+    assert!(stderr.contains("score-exceeds-weight") && stderr.contains("项目.toml:18:"), "{stderr}");
+}
+
+#[test]
+fn unknown_placeholder() {
+    let text = format!("{VALID}\n[goals]\nplanned = \"执行率{{{{ funds.rat }}}}\"\n");
+    let (code, stderr) = check_file(&text);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("unknown-placeholder") && stderr.contains("goals.planned"), "{stderr}");
+}
+
+#[test]
+fn missing_file_empty_file_empty_dir() {
+    let (code, _, stderr) = jixiao(&["check", "/nonexistent/项目.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("/nonexistent/项目.toml"), "{stderr}");
+
+    let (code, stderr) = check_file("");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("missing-field") && stderr.contains("year"), "{stderr}");
+
+    let folder = Folder::new();
+    let (code, _, stderr) = jixiao(&["check", folder.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("没有项目文件"), "{stderr}");
+}
+
+#[test]
+fn strict_fails_on_warnings() {
+    let text = VALID.replace("target = \"≥100人\"", "target = \"100人\"");
+    let folder = Folder::new();
+    let path = folder.write("p.toml", &text);
+    let (code, _, stderr) = jixiao(&["check", path.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("assumed-direction"));
+    let (code, _, _) = jixiao(&["check", "--strict", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn folder_defaults_are_inherited_and_overridden() {
+    let folder = Folder::new();
+    folder.write("jixiao.toml", "year = 2023\nform = \"inner-mongolia\"\n[project]\ndepartment = \"共同部门\"\nimplementer = \"共同单位\"\n");
+    folder.write("a.toml", &VALID.replace("year = 2024\n", "").replace("department = \"测试部门\"\nimplementer = \"测试单位\"\n", ""));
+    let mut checked = jixiao::check(&[folder.path().to_path_buf()], &jixiao::Forms::builtin()).unwrap();
+    let r = checked.reports.remove(0);
+    let p = r.project.as_ref().unwrap();
+    assert_eq!((p.year, p.form.as_str(), p.info.department.as_str()), (2023, "inner-mongolia", "共同部门"));
+    assert!(codes(&r).is_empty(), "{:?}", codes(&r));
+}

@@ -1,0 +1,71 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use jixiao::{Forms, Report};
+use rust_decimal::Decimal;
+
+/// A temporary folder holding project files.
+pub struct Folder {
+    pub dir: tempfile::TempDir,
+}
+
+impl Folder {
+    pub fn new() -> Self {
+        Folder { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Check one TOML text as a project file and return its report.
+pub fn check_text(text: &str) -> Report {
+    let folder = Folder::new();
+    let path = folder.write("p.toml", text);
+    let mut checked = jixiao::check(&[path], &Forms::builtin()).expect("loads");
+    checked.reports.remove(0)
+}
+
+pub fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+pub fn codes(report: &Report) -> Vec<&'static str> {
+    report.problems.iter().map(|p| p.code).collect()
+}
+
+/// A minimal valid project: budget 100/100, one indicator of weight 90 given by `indicator`.
+pub fn project(head: &str, indicator: &str) -> String {
+    format!(
+        r#"year = 2024
+{head}
+[project]
+name = "测试项目"
+department = "测试部门"
+implementer = "测试单位"
+
+[funds.fiscal]
+budget = 100
+executed = 100
+
+[[indicators]]
+level1 = "产出指标"
+{indicator}
+"#
+    )
+}
+
+/// Score of the only indicator of `project(head, indicator)`.
+pub fn score_of(head: &str, indicator: &str) -> (Option<Decimal>, Report) {
+    let r = check_text(&project(head, indicator));
+    (r.indicators.first().and_then(|i| i.scored.score), r)
+}
