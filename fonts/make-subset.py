@@ -23,7 +23,9 @@ What the subset contains (see wanted_codepoints()):
     that FandolSong-Regular.otf has no cmap entry for (about 13,000, nearly all
     CJK Unified Ideographs outside GB 2312);
   * plus a fixed list of form symbols/punctuation (≥ ≤ ＞ ％ — … “ ” ① ㈠ Ⅰ 【 】 …)
-    and rare name characters (犇 喆 堃 赟 昇 玥 珺 琤), whether or not Fandol has them.
+    and rare name characters (犇 喆 堃 赟 昇 玥 珺 琤), whether or not Fandol has them;
+  * plus printable ASCII and U+00A0, so that the font is usable on its own.
+  Only U+2252 (≒, GBK A850) is missing: Noto Serif CJK SC has no glyph for it.
   Options: all layout features ('*'), no hinting, subroutines kept
   (--desubroutinize was measured: it makes the file ~1 MB larger), all name
   records kept. One deviation from plain pyftsubset: the 'locl' feature is
@@ -84,6 +86,8 @@ EXTRA_SYMBOLS = (
     "（）【】〔〕《》「」『』、。，；：？！～￥"
 )
 EXTRA_RANGES = [
+    (0x0020, 0x007E),  # printable ASCII + U+00A0: the subset also works on its own
+    (0x00A0, 0x00A0),  # (without them Typst shows tofu for spaces in runs set in it)
     (0x2160, 0x216B),  # Ⅰ-Ⅻ
     (0x2460, 0x2473),  # ①-⑳
     (0x3220, 0x3229),  # ㈠-㈩

@@ -36,17 +36,29 @@ pub fn render_problems(problems: &[Problem], sources: &Sources, fallback_path: &
             Some(loc) => {
                 let file = ids[loc.file.0];
                 let span = loc.span.clone();
-                let label = if p.field.is_empty() { String::new() } else { format!("字段 {}", p.field) };
-                diagnostic = diagnostic.with_labels(vec![Label::primary(file, span).with_message(label)]);
+                let label = if p.field.is_empty() {
+                    String::new()
+                } else {
+                    format!("字段 {}", p.field)
+                };
+                diagnostic =
+                    diagnostic.with_labels(vec![Label::primary(file, span).with_message(label)]);
             }
             None => {
-                let field = if p.field.is_empty() { String::new() } else { format!("，字段 {}", p.field) };
+                let field = if p.field.is_empty() {
+                    String::new()
+                } else {
+                    format!("，字段 {}", p.field)
+                };
                 diagnostic = diagnostic.with_notes(vec![format!("文件 {fallback_path}{field}")]);
             }
         }
         match term::emit_into_string(&config, &files, &diagnostic) {
             Ok(s) => out.push_str(&s),
-            Err(_) => out.push_str(&format!("{severity}[{}]: {} ({fallback_path})\n", p.code, p.message)),
+            Err(_) => out.push_str(&format!(
+                "{severity}[{}]: {} ({fallback_path})\n",
+                p.code, p.message
+            )),
         }
     }
     out
@@ -93,33 +105,66 @@ pub fn render_table(report: &Report) -> String {
             "  预算执行率  全年预算数 {} {unit}  全年执行数 {} {unit}  执行率 {}  得分 {} / {}\n",
             s(f.total.budget),
             s(f.total.executed),
-            f.total.rate.map_or("—".into(), |r| format!("{}%", decimal::fixed(r, report.policy.rate_decimals))),
+            f.total.rate.map_or("—".into(), |r| format!(
+                "{}%",
+                decimal::fixed(r, report.policy.rate_decimals)
+            )),
             s(f.score),
             decimal::plain(f.weight),
         ));
     }
     if !report.indicators.is_empty() {
-        let widths = [10, 16, 26, 12, 12, 6, 6, 10];
-        let header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "规则"];
-        let line: String = header.iter().zip(widths).map(|(h, w)| pad(h, w)).collect::<Vec<_>>().join(" ");
+        let widths = [10, 16, 26, 12, 12, 6, 6, 12];
+        let header = [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "规则",
+        ];
+        let line: String = header
+            .iter()
+            .zip(widths)
+            .map(|(h, w)| pad(h, w))
+            .collect::<Vec<_>>()
+            .join(" ");
         out.push_str(&format!("  {}\n", line.trim_end()));
         for r in &report.indicators {
             let i = &r.indicator;
             let score = match (r.scored.score, r.scored.computed) {
                 (Some(s), Some(c)) if s != c => format!("{}*", decimal::plain(s)),
-                (s, _) => s.map(decimal::plain).unwrap_or_else(|| if i.applicable { "?".into() } else { "/".into() }),
+                (s, _) => s
+                    .map(decimal::plain)
+                    .unwrap_or_else(|| if i.applicable { "?".into() } else { "/".into() }),
             };
             let cells = [
                 i.level1.clone(),
                 i.level2.clone(),
                 i.name.clone(),
-                i.target.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
-                i.actual.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
-                i.weight.as_ref().map(|w| decimal::plain(w.value)).unwrap_or_else(|| "/".into()),
+                i.target
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_default(),
+                i.actual
+                    .as_ref()
+                    .map(|t| t.value.clone())
+                    .unwrap_or_default(),
+                i.weight
+                    .as_ref()
+                    .map(|w| decimal::plain(w.value))
+                    .unwrap_or_else(|| "/".into()),
                 score,
                 r.scored.method.id().to_string(),
             ];
-            let line: String = cells.iter().zip(widths).map(|(c, w)| pad(&cut(c, w), w)).collect::<Vec<_>>().join(" ");
+            let line: String = cells
+                .iter()
+                .zip(widths)
+                .map(|(c, w)| pad(&cut(c, w), w))
+                .collect::<Vec<_>>()
+                .join(" ");
             out.push_str(&format!("  {}\n", line.trim_end()));
         }
     }
@@ -128,8 +173,14 @@ pub fn render_table(report: &Report) -> String {
         s(report.total),
         report.grade.unwrap_or("—")
     ));
-    let errors = report.problems.iter().filter(|p| p.severity == Severity::Error).count();
+    let errors = report
+        .problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .count();
     let warnings = report.problems.len() - errors;
-    out.push_str(&format!("  （{errors} 个错误，{warnings} 个警告；* 为填写得分与计算不同）\n"));
+    out.push_str(&format!(
+        "  （{errors} 个错误，{warnings} 个警告；* 为填写得分与计算不同）\n"
+    ));
     out
 }

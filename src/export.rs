@@ -10,8 +10,19 @@ use crate::decimal;
 use crate::report::Report;
 
 pub const HEADER: [&str; 13] = [
-    "文件", "项目名称", "实施单位", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
-    "计算得分", "计分规则", "偏差原因分析及改进措施",
+    "文件",
+    "项目名称",
+    "实施单位",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "计算得分",
+    "计分规则",
+    "偏差原因分析及改进措施",
 ];
 
 /// One exported row: text cells and decimal cells (None = empty).
@@ -30,7 +41,9 @@ pub fn rows(report: &Report) -> Vec<Row> {
     let (name, implementer) = report
         .project
         .as_ref()
-        .map_or((String::new(), String::new()), |p| (p.info.name.clone(), p.info.implementer.clone()));
+        .map_or((String::new(), String::new()), |p| {
+            (p.info.name.clone(), p.info.implementer.clone())
+        });
     let base = |cells: [&str; 5]| {
         let mut v = vec![file.clone(), name.clone(), implementer.clone()];
         v.extend(cells.iter().map(|s| s.to_string()));
@@ -41,9 +54,19 @@ pub fn rows(report: &Report) -> Vec<Row> {
         let unit = report.project.as_ref().map_or("", |p| p.unit.label());
         let budget = f.total.budget.map(decimal::plain).unwrap_or_default();
         let executed = f.total.executed.map(decimal::plain).unwrap_or_default();
-        let rate = f.total.rate.map(|r| format!("{}%", decimal::fixed(r, report.policy.rate_decimals))).unwrap_or_default();
+        let rate = f
+            .total
+            .rate
+            .map(|r| format!("{}%", decimal::fixed(r, report.policy.rate_decimals)))
+            .unwrap_or_default();
         out.push(Row {
-            text: base(["预算执行率", "", "全年执行数/全年预算数", &format!("{budget}{unit}"), &format!("{executed}{unit}（{rate}）")]),
+            text: base([
+                "预算执行率",
+                "",
+                "全年执行数/全年预算数",
+                &format!("{budget}{unit}"),
+                &format!("{executed}{unit}（{rate}）"),
+            ]),
             weight: Some(f.weight),
             score: f.score,
             computed: f.score,
@@ -108,6 +131,7 @@ pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let bold = Format::new().set_bold();
     let number = Format::new().set_num_format("0.00");
+    let plain = Format::new();
     let mut used: Vec<String> = Vec::new();
     for (index, report) in reports.iter().enumerate() {
         let sheet = workbook.add_worksheet();
@@ -124,20 +148,20 @@ pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
         used.push(title.clone());
         sheet.set_name(&title)?;
         for (col, h) in HEADER.iter().enumerate() {
-            sheet.write_string_with_format(0, col as u16, *h, &bold)?;
+            sheet.write_string(0, col as u16, *h, &bold)?;
         }
         for (r, row) in rows(report).iter().enumerate() {
             let r = r as u32 + 1;
             for (c, text) in row.text.iter().enumerate() {
-                sheet.write_string(r, c as u16, text)?;
+                sheet.write_string(r, c as u16, text, &plain)?;
             }
             for (c, d) in [(8u16, row.weight), (9, row.score), (10, row.computed)] {
                 if let Some(v) = d.and_then(|d| d.to_f64()) {
-                    sheet.write_number_with_format(r, c, v, &number)?;
+                    sheet.write_number(r, c, v, &number)?;
                 }
             }
-            sheet.write_string(r, 11, &row.method)?;
-            sheet.write_string(r, 12, &row.reason)?;
+            sheet.write_string(r, 11, &row.method, &plain)?;
+            sheet.write_string(r, 12, &row.reason, &plain)?;
         }
         sheet.set_column_width(5, 28)?;
         sheet.set_column_width(12, 40)?;

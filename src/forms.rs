@@ -87,7 +87,12 @@ fn parse_form(text: &str, origin: FormOrigin, path: &str) -> Result<FormSpec, Fo
         path: path.to_string(),
         message: e.to_string(),
     })?;
-    if spec.id.is_empty() || !spec.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+    if spec.id.is_empty()
+        || !spec
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
         return Err(FormError::Invalid {
             path: path.to_string(),
             message: format!("表样 id“{}”只能含小写字母、数字和连字符", spec.id),
@@ -107,7 +112,12 @@ impl Forms {
                 let file = dir.get_file(dir.path().join("form.toml"))?;
                 let text = file.contents_utf8()?;
                 // Built-in forms are tested; a broken one is a build defect, surfaced by tests.
-                parse_form(text, FormOrigin::Builtin, &file.path().display().to_string()).ok()
+                parse_form(
+                    text,
+                    FormOrigin::Builtin,
+                    &file.path().display().to_string(),
+                )
+                .ok()
             })
             .collect();
         forms.sort_by(|a, b| a.id.cmp(&b.id));
@@ -122,7 +132,8 @@ impl Forms {
                 path: dir.display().to_string(),
                 source,
             })?;
-            let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+            let mut paths: Vec<PathBuf> =
+                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
             paths.sort();
             for folder in paths {
                 let toml_path = folder.join("form.toml");
@@ -133,7 +144,11 @@ impl Forms {
                     path: toml_path.display().to_string(),
                     source,
                 })?;
-                let spec = parse_form(&text, FormOrigin::Dir(folder.clone()), &toml_path.display().to_string())?;
+                let spec = parse_form(
+                    &text,
+                    FormOrigin::Dir(folder.clone()),
+                    &toml_path.display().to_string(),
+                )?;
                 let expected = folder.file_name().and_then(|n| n.to_str()).unwrap_or("");
                 if spec.id != expected {
                     return Err(FormError::Invalid {

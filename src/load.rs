@@ -31,10 +31,16 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
             std::io::ErrorKind::NotFound => LoadError::NotFound(path.clone()),
-            _ => LoadError::Io { path: path.clone(), source },
+            _ => LoadError::Io {
+                path: path.clone(),
+                source,
+            },
         })?;
         if meta.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+            let entries = std::fs::read_dir(path).map_err(|source| LoadError::Io {
+                path: path.clone(),
+                source,
+            })?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| {
@@ -58,11 +64,17 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
 fn read(path: &Path) -> Result<String, LoadError> {
     let bytes = std::fs::read(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound(path.to_path_buf()),
-        _ => LoadError::Io { path: path.to_path_buf(), source },
+        _ => LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
     })?;
     String::from_utf8(bytes).map_err(|_| LoadError::Io {
         path: path.to_path_buf(),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidData, "文件不是 UTF-8 编码 (not UTF-8)"),
+        source: std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "文件不是 UTF-8 编码 (not UTF-8)",
+        ),
     })
 }
 
@@ -79,13 +91,29 @@ pub fn parse(sources: &Sources, file: FileId) -> Parsed {
     let loc = |span: Option<std::ops::Range<usize>>| span.map(|span| Loc { file, span });
     // Syntax first, so that a broken file is told apart from a well-formed file with wrong fields.
     if let Err(e) = text.parse::<toml::Table>() {
-        let problem = Problem::error("toml-syntax", "", format!("TOML 语法错误：{}", e.message().trim()))
-            .at(loc(e.span()));
-        return Parsed { file, raw: None, problems: vec![problem] };
+        let problem = Problem::error(
+            "toml-syntax",
+            "",
+            format!("TOML 语法错误：{}", e.message().trim()),
+        )
+        .at(loc(e.span()));
+        return Parsed {
+            file,
+            raw: None,
+            problems: vec![problem],
+        };
     }
     match toml::from_str::<RawFile>(text) {
-        Ok(raw) => Parsed { file, raw: Some(raw), problems: Vec::new() },
-        Err(e) => Parsed { file, raw: None, problems: vec![schema_problem(e.message(), loc(e.span()))] },
+        Ok(raw) => Parsed {
+            file,
+            raw: Some(raw),
+            problems: Vec::new(),
+        },
+        Err(e) => Parsed {
+            file,
+            raw: None,
+            problems: vec![schema_problem(e.message(), loc(e.span()))],
+        },
     }
 }
 
@@ -94,7 +122,11 @@ fn schema_problem(message: &str, loc: Option<Loc>) -> Problem {
     let quoted: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
     if let Some(rest) = message.strip_prefix("unknown field") {
         let key = quoted.first().copied().unwrap_or(rest.trim());
-        let expected: Vec<&str> = if quoted.len() > 1 { quoted[1..].to_vec() } else { KNOWN_KEYS.to_vec() };
+        let expected: Vec<&str> = if quoted.len() > 1 {
+            quoted[1..].to_vec()
+        } else {
+            KNOWN_KEYS.to_vec()
+        };
         let suggestion = expected
             .iter()
             .map(|k| (strsim::jaro_winkler(key, k), *k))
@@ -110,7 +142,12 @@ fn schema_problem(message: &str, loc: Option<Loc>) -> Problem {
     }
     if message.starts_with("missing field") {
         let key = quoted.first().copied().unwrap_or("");
-        return Problem::error("missing-field", key.to_string(), format!("缺少必填字段“{key}”")).at(loc);
+        return Problem::error(
+            "missing-field",
+            key.to_string(),
+            format!("缺少必填字段“{key}”"),
+        )
+        .at(loc);
     }
     if message.starts_with("invalid type") {
         let translated = message
@@ -139,7 +176,11 @@ impl Loader {
     pub fn load(&mut self, sources: &mut Sources, path: &Path) -> Result<LoadedProject, LoadError> {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         if !self.folders.contains_key(&dir) {
-            let folder_path = if dir.as_os_str().is_empty() { PathBuf::from(FOLDER_FILE) } else { dir.join(FOLDER_FILE) };
+            let folder_path = if dir.as_os_str().is_empty() {
+                PathBuf::from(FOLDER_FILE)
+            } else {
+                dir.join(FOLDER_FILE)
+            };
             let parsed = if folder_path.is_file() {
                 let text = read(&folder_path)?;
                 let id = sources.add(folder_path, text);
@@ -176,7 +217,10 @@ mod tests {
 
     #[test]
     fn unknown_key_suggests_the_closest() {
-        let p = schema_problem("unknown field `levl1`, expected one of `level1`, `level2`, `name`", None);
+        let p = schema_problem(
+            "unknown field `levl1`, expected one of `level1`, `level2`, `name`",
+            None,
+        );
         assert_eq!(p.code, "unknown-key");
         assert!(p.message.contains("level1"), "{}", p.message);
     }

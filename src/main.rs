@@ -67,7 +67,12 @@ fn forms(dirs: &[PathBuf]) -> Result<Forms, String> {
 
 fn run(cli: Cli) -> Result<u8, String> {
     match cli.command {
-        Command::Check { paths, format, strict, templates } => {
+        Command::Check {
+            paths,
+            format,
+            strict,
+            templates,
+        } => {
             let forms = forms(&templates)?;
             let checked = jixiao::check(&paths, &forms).map_err(|e| e.to_string())?;
             print_check(&checked, format)?;
@@ -76,7 +81,9 @@ fn run(cli: Cli) -> Result<u8, String> {
         Command::Forms { templates } => {
             let forms = forms(&templates)?;
             for f in forms.iter() {
-                let origin = f.dir().map_or("内置".to_string(), |d| d.display().to_string());
+                let origin = f
+                    .dir()
+                    .map_or("内置".to_string(), |d| d.display().to_string());
                 println!("{:<16} {}  {}（{}）", f.id, f.title, f.name, origin);
             }
             Ok(0)
@@ -89,19 +96,31 @@ fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {
     let mut out = stdout.lock();
     match format {
         CheckFormat::Json => {
-            let reports: Vec<_> = checked.reports.iter().map(|r| jixiao::report::to_json(r, &checked.sources)).collect();
+            let reports: Vec<_> = checked
+                .reports
+                .iter()
+                .map(|r| jixiao::report::to_json(r, &checked.sources))
+                .collect();
             let text = serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;
             writeln!(out, "{text}").map_err(|e| e.to_string())?;
         }
         CheckFormat::Table => {
             for r in &checked.reports {
-                writeln!(out, "{}", jixiao::diagnostics::render_table(r)).map_err(|e| e.to_string())?;
+                writeln!(out, "{}", jixiao::diagnostics::render_table(r))
+                    .map_err(|e| e.to_string())?;
             }
         }
     }
     for r in &checked.reports {
         if !r.problems.is_empty() {
-            eprint!("{}", jixiao::diagnostics::render_problems(&r.problems, &checked.sources, &r.path.display().to_string()));
+            eprint!(
+                "{}",
+                jixiao::diagnostics::render_problems(
+                    &r.problems,
+                    &checked.sources,
+                    &r.path.display().to_string()
+                )
+            );
         }
     }
     Ok(())
@@ -110,7 +129,11 @@ fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {
 fn check_exit_code(checked: &Checked, strict: bool) -> u8 {
     if checked.reports.iter().any(|r| r.is_unreadable()) {
         EXIT_USAGE
-    } else if checked.reports.iter().any(|r| r.has_errors() || strict && r.has_warnings()) {
+    } else if checked
+        .reports
+        .iter()
+        .any(|r| r.has_errors() || strict && r.has_warnings())
+    {
         EXIT_DATA
     } else {
         0

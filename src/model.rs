@@ -19,9 +19,23 @@ pub struct Field<T> {
 
 /// The canonical 一级 → 二级 names (format.md).
 pub const LEVELS: &[(&str, &[&str])] = &[
-    ("产出指标", &["数量指标", "质量指标", "时效指标", "成本指标"]),
-    ("效益指标", &["经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"]),
-    ("成本指标", &["经济成本指标", "社会成本指标", "生态环境成本指标"]),
+    (
+        "产出指标",
+        &["数量指标", "质量指标", "时效指标", "成本指标"],
+    ),
+    (
+        "效益指标",
+        &[
+            "经济效益指标",
+            "社会效益指标",
+            "生态效益指标",
+            "可持续影响指标",
+        ],
+    ),
+    (
+        "成本指标",
+        &["经济成本指标", "社会成本指标", "生态环境成本指标"],
+    ),
     ("满意度指标", &["服务对象满意度指标"]),
 ];
 
@@ -195,7 +209,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn decimal(&mut self, v: &Spanned<NumText>, file: FileId, path: String, what: &str) -> Option<Field<Decimal>> {
+    fn decimal(
+        &mut self,
+        v: &Spanned<NumText>,
+        file: FileId,
+        path: String,
+        what: &str,
+    ) -> Option<Field<Decimal>> {
         let loc = Self::loc(file, v.span());
         match read_decimal(v.get_ref(), &v.span(), self.sources.get(file)) {
             Some(value) => Some(Field { value, loc }),
@@ -216,12 +236,22 @@ impl<'a> Builder<'a> {
 
     fn missing(&mut self, path: &str, what: &str, loc: Option<Loc>) {
         self.problems.push(
-            Problem::error("missing-field", path, format!("缺少必填字段 {path}（{what}）")).at(loc),
+            Problem::error(
+                "missing-field",
+                path,
+                format!("缺少必填字段 {path}（{what}）"),
+            )
+            .at(loc),
         );
     }
 
     /// Merge `project` (file `pf`) over `folder` (file `ff`) and validate.
-    pub fn build(&mut self, pf: FileId, project: &RawFile, folder: Option<(FileId, &RawFile)>) -> Project {
+    pub fn build(
+        &mut self,
+        pf: FileId,
+        project: &RawFile,
+        folder: Option<(FileId, &RawFile)>,
+    ) -> Project {
         let file_start = Some(Self::loc(pf, 0..0));
         // Pick a value from the project, else the folder, remembering which file it came from.
         macro_rules! pick {
@@ -233,9 +263,19 @@ impl<'a> Builder<'a> {
         }
         macro_rules! pick_in {
             ($table:ident . $key:ident) => {
-                project.$table.as_ref().and_then(|t| t.$key.as_ref()).map(|v| (v, pf)).or_else(|| {
-                    folder.and_then(|(ff, f)| f.$table.as_ref().and_then(|t| t.$key.as_ref()).map(|v| (v, ff)))
-                })
+                project
+                    .$table
+                    .as_ref()
+                    .and_then(|t| t.$key.as_ref())
+                    .map(|v| (v, pf))
+                    .or_else(|| {
+                        folder.and_then(|(ff, f)| {
+                            f.$table
+                                .as_ref()
+                                .and_then(|t| t.$key.as_ref())
+                                .map(|v| (v, ff))
+                        })
+                    })
             };
         }
 
@@ -244,8 +284,12 @@ impl<'a> Builder<'a> {
                 let v = *y.get_ref();
                 if !(1990..=2100).contains(&v) {
                     self.problems.push(
-                        Problem::error("invalid-value", "year", format!("评价年度 {v} 不合理，应为四位年份"))
-                            .at(Some(Self::loc(file, y.span()))),
+                        Problem::error(
+                            "invalid-value",
+                            "year",
+                            format!("评价年度 {v} 不合理，应为四位年份"),
+                        )
+                        .at(Some(Self::loc(file, y.span()))),
                     );
                 }
                 v as i32
@@ -265,8 +309,12 @@ impl<'a> Builder<'a> {
                 "元" => AmountUnit::Yuan,
                 other => {
                     self.problems.push(
-                        Problem::error("invalid-value", "unit", format!("金额单位“{other}”无效，应为“万元”或“元”"))
-                            .at(Some(Self::loc(file, u.span()))),
+                        Problem::error(
+                            "invalid-value",
+                            "unit",
+                            format!("金额单位“{other}”无效，应为“万元”或“元”"),
+                        )
+                        .at(Some(Self::loc(file, u.span()))),
                     );
                     AmountUnit::Wanyuan
                 }
@@ -287,14 +335,18 @@ impl<'a> Builder<'a> {
             };
             match value {
                 Some((v, _)) if !v.get_ref().trim().is_empty() => *slot = v.get_ref().clone(),
-                Some((v, file)) => {
-                    self.missing(&format!("project.{key}"), what, Some(Self::loc(file, v.span())))
-                }
+                Some((v, file)) => self.missing(
+                    &format!("project.{key}"),
+                    what,
+                    Some(Self::loc(file, v.span())),
+                ),
                 None => self.missing(&format!("project.{key}"), what, file_start.clone()),
             }
         }
-        info.department_code = pick_in!(project.department_code).map(|(v, f)| self.literal(v, f).value);
-        info.implementer_code = pick_in!(project.implementer_code).map(|(v, f)| self.literal(v, f).value);
+        info.department_code =
+            pick_in!(project.department_code).map(|(v, f)| self.literal(v, f).value);
+        info.implementer_code =
+            pick_in!(project.implementer_code).map(|(v, f)| self.literal(v, f).value);
         info.serial = pick_in!(project.serial).map(|(v, f)| self.literal(v, f).value);
 
         let funds = self.funds(pf, project, folder);
@@ -302,9 +354,12 @@ impl<'a> Builder<'a> {
         let achieved = pick_in!(goals.achieved).map(|(v, f)| self.text(v, f));
 
         let mut indicators = Vec::new();
-        match project.indicators.as_ref().map(|v| (v, pf)).or_else(|| {
-            folder.and_then(|(ff, f)| f.indicators.as_ref().map(|v| (v, ff)))
-        }) {
+        match project
+            .indicators
+            .as_ref()
+            .map(|v| (v, pf))
+            .or_else(|| folder.and_then(|(ff, f)| f.indicators.as_ref().map(|v| (v, ff))))
+        {
             Some((list, file)) => {
                 for (index, raw) in list.get_ref().iter().enumerate() {
                     if let Some(ind) = self.indicator(index, raw, file) {
@@ -316,10 +371,18 @@ impl<'a> Builder<'a> {
         }
 
         let signature = Signature {
-            filler: pick_in!(signature.filler).map(|(v, f)| self.text(v, f).value).unwrap_or_default(),
-            phone: pick_in!(signature.phone).map(|(v, f)| self.literal(v, f).value).unwrap_or_default(),
-            date: pick_in!(signature.date).map(|(v, f)| self.literal(v, f).value).unwrap_or_default(),
-            leader: pick_in!(signature.leader).map(|(v, f)| self.text(v, f).value).unwrap_or_default(),
+            filler: pick_in!(signature.filler)
+                .map(|(v, f)| self.text(v, f).value)
+                .unwrap_or_default(),
+            phone: pick_in!(signature.phone)
+                .map(|(v, f)| self.literal(v, f).value)
+                .unwrap_or_default(),
+            date: pick_in!(signature.date)
+                .map(|(v, f)| self.literal(v, f).value)
+                .unwrap_or_default(),
+            leader: pick_in!(signature.leader)
+                .map(|(v, f)| self.text(v, f).value)
+                .unwrap_or_default(),
         };
         let bundle = BundleInfo {
             title: pick_in!(bundle.title).map(|(v, f)| self.text(v, f).value),
@@ -353,7 +416,12 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn funds(&mut self, pf: FileId, project: &RawFile, folder: Option<(FileId, &RawFile)>) -> Funds {
+    fn funds(
+        &mut self,
+        pf: FileId,
+        project: &RawFile,
+        folder: Option<(FileId, &RawFile)>,
+    ) -> Funds {
         let mut funds = Funds::default();
         let project_funds = project.funds.as_ref();
         let folder_funds = folder.and_then(|(ff, f)| f.funds.as_ref().map(|x| (ff, x)));
@@ -374,21 +442,28 @@ impl<'a> Builder<'a> {
                 .and_then(|f| row_of(f, key).map(|r| (r, pf)))
                 .or_else(|| folder_funds.and_then(|(ff, f)| row_of(f, key).map(|r| (r, ff))));
             let Some((row, file)) = row else { continue };
-            let mut amount = |field: &str, v: &Option<Spanned<NumText>>, this: &mut Self| {
+            let amount = |field: &str, v: &Option<Spanned<NumText>>, this: &mut Self| {
                 let v = v.as_ref()?;
                 let path = format!("funds.{key}.{field}");
                 let d = this.decimal(v, file, path.clone(), "金额")?;
                 if d.value < Decimal::ZERO {
                     this.problems.push(
-                        Problem::error("negative-value", path, format!("金额不能为负数：{}", d.value))
-                            .at(Some(d.loc.clone())),
+                        Problem::error(
+                            "negative-value",
+                            path,
+                            format!("金额不能为负数：{}", d.value),
+                        )
+                        .at(Some(d.loc.clone())),
                     );
                 }
                 Some(d)
             };
             let r = row.get_ref();
             let built = FundRow {
-                key: FUND_SOURCES.iter().find(|(k, _)| *k == key).map_or("total", |(k, _)| k),
+                key: FUND_SOURCES
+                    .iter()
+                    .find(|(k, _)| *k == key)
+                    .map_or("total", |(k, _)| k),
                 initial: amount("initial", &r.initial, self),
                 budget: amount("budget", &r.budget, self),
                 executed: amount("executed", &r.executed, self),
@@ -420,7 +495,12 @@ impl<'a> Builder<'a> {
         funds
     }
 
-    fn indicator(&mut self, index: usize, raw: &Spanned<crate::raw::RawIndicator>, file: FileId) -> Option<Indicator> {
+    fn indicator(
+        &mut self,
+        index: usize,
+        raw: &Spanned<crate::raw::RawIndicator>,
+        file: FileId,
+    ) -> Option<Indicator> {
         let r = raw.get_ref();
         let loc = Self::loc(file, raw.span());
         let path = |f: &str| format!("indicators[{index}].{f}");
@@ -448,7 +528,11 @@ impl<'a> Builder<'a> {
                         Problem::error(
                             "unknown-level",
                             path("level1"),
-                            format!("一级指标“{}”不规范；有效名称：{}", l1.value, valid.join("、")),
+                            format!(
+                                "一级指标“{}”不规范；有效名称：{}",
+                                l1.value,
+                                valid.join("、")
+                            ),
                         )
                         .at(Some(l1.loc.clone())),
                     );
@@ -475,15 +559,16 @@ impl<'a> Builder<'a> {
             }
         }
 
-        let mut required_text = |this: &mut Self, v: &Option<Spanned<String>>, key: &str, what: &str| match v {
-            Some(v) => Some(this.text(v, file)),
-            None => {
-                if applicable {
-                    this.missing(&path(key), what, Some(loc.clone()));
+        let required_text =
+            |this: &mut Self, v: &Option<Spanned<String>>, key: &str, what: &str| match v {
+                Some(v) => Some(this.text(v, file)),
+                None => {
+                    if applicable {
+                        this.missing(&path(key), what, Some(loc.clone()));
+                    }
+                    None
                 }
-                None
-            }
-        };
+            };
         let name = required_text(self, &r.name, "name", "三级指标");
         let target = r.target.as_ref().map(|v| self.literal(v, file));
         let actual = r.actual.as_ref().map(|v| self.literal(v, file));
@@ -508,10 +593,14 @@ impl<'a> Builder<'a> {
             && w.value < Decimal::ZERO
         {
             self.problems.push(
-                Problem::error("negative-value", path("weight"), "分值不能为负数").at(Some(w.loc.clone())),
+                Problem::error("negative-value", path("weight"), "分值不能为负数")
+                    .at(Some(w.loc.clone())),
             );
         }
-        let score = r.score.as_ref().and_then(|v| self.decimal(v, file, path("score"), "得分"));
+        let score = r
+            .score
+            .as_ref()
+            .and_then(|v| self.decimal(v, file, path("score"), "得分"));
         let grade = r.grade.as_ref().and_then(|g| {
             let value = match g.get_ref().trim() {
                 "达成" | "达成年度指标" => Grade::Achieved,
@@ -529,34 +618,51 @@ impl<'a> Builder<'a> {
                     return None;
                 }
             };
-            Some(Field { value, loc: Self::loc(file, g.span()) })
+            Some(Field {
+                value,
+                loc: Self::loc(file, g.span()),
+            })
         });
-        let direction = r.direction.as_ref().and_then(|d| match Comparator::parse_direction(d.get_ref()) {
-            Some(c) => Some(Field { value: c, loc: Self::loc(file, d.span()) }),
-            None => {
-                self.problems.push(
-                    Problem::error(
-                        "invalid-value",
-                        path("direction"),
-                        format!("方向“{}”无效，应为“≥”“≤”或“=”", d.get_ref()),
-                    )
-                    .at(Some(Self::loc(file, d.span()))),
-                );
-                None
-            }
-        });
+        let direction =
+            r.direction
+                .as_ref()
+                .and_then(|d| match Comparator::parse_direction(d.get_ref()) {
+                    Some(c) => Some(Field {
+                        value: c,
+                        loc: Self::loc(file, d.span()),
+                    }),
+                    None => {
+                        self.problems.push(
+                            Problem::error(
+                                "invalid-value",
+                                path("direction"),
+                                format!("方向“{}”无效，应为“≥”“≤”或“=”", d.get_ref()),
+                            )
+                            .at(Some(Self::loc(file, d.span()))),
+                        );
+                        None
+                    }
+                });
         let mut tiers = Vec::new();
         if let Some(list) = &r.tiers {
             for (ti, t) in list.get_ref().iter().enumerate() {
                 let tp = format!("indicators[{index}].tiers[{ti}]");
                 let tr = t.get_ref();
                 let (Some(at_least), Some(score)) = (&tr.at_least, &tr.score) else {
-                    self.missing(&format!("{tp}.at_least/score"), "分档标准", Some(Self::loc(file, t.span())));
+                    self.missing(
+                        &format!("{tp}.at_least/score"),
+                        "分档标准",
+                        Some(Self::loc(file, t.span())),
+                    );
                     continue;
                 };
                 let at_least = self.literal(at_least, file);
-                if let Some(score) = self.decimal(score, file, format!("{tp}.score"), "分档得分") {
-                    tiers.push(Tier { at_least, score: score.value });
+                if let Some(score) = self.decimal(score, file, format!("{tp}.score"), "分档得分")
+                {
+                    tiers.push(Tier {
+                        at_least,
+                        score: score.value,
+                    });
                 }
             }
         }
@@ -571,7 +677,11 @@ impl<'a> Builder<'a> {
             weight,
             score,
             grade,
-            reason: r.reason.as_ref().map(|v| self.text(v, file)).filter(|f| !f.value.trim().is_empty()),
+            reason: r
+                .reason
+                .as_ref()
+                .map(|v| self.text(v, file))
+                .filter(|f| !f.value.trim().is_empty()),
             direction,
             note: r.note.as_ref().map(|v| self.text(v, file)),
             applicable,

@@ -25,7 +25,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     if !dir.is_dir() {
         return Err(OutputError::MissingFolder(dir));
     }
-    let io = |source| OutputError::Io { path: path.to_path_buf(), source };
+    let io = |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(".jixiao-")
         .suffix(".tmp")

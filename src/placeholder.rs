@@ -26,9 +26,15 @@ mod tests {
     #[test]
     fn expands_known_and_rejects_unknown() {
         let ctx = json!({"funds": {"rate": "78.44"}});
-        assert_eq!(expand("执行率{{ funds.rate }}%", &ctx).unwrap(), "执行率78.44%");
+        assert_eq!(
+            expand("执行率{{ funds.rate }}%", &ctx).unwrap(),
+            "执行率78.44%"
+        );
         assert!(expand("{{ funds.rat }}", &ctx).is_err());
         assert!(expand("{{ nothing }}", &ctx).is_err());
-        assert_eq!(expand("no placeholders #x $y$", &ctx).unwrap(), "no placeholders #x $y$");
+        assert_eq!(
+            expand("no placeholders #x $y$", &ctx).unwrap(),
+            "no placeholders #x $y$"
+        );
     }
 }

@@ -65,7 +65,11 @@ impl Default for Policy {
 }
 
 /// Reads a spanned number-or-text field exactly as written.
-pub fn read_decimal(value: &NumText, span: &std::ops::Range<usize>, src: &SourceFile) -> Option<Decimal> {
+pub fn read_decimal(
+    value: &NumText,
+    span: &std::ops::Range<usize>,
+    src: &SourceFile,
+) -> Option<Decimal> {
     match value {
         NumText::Number => crate::decimal::parse(src.slice(span)),
         NumText::Text(text) => crate::decimal::parse(text),
@@ -74,7 +78,13 @@ pub fn read_decimal(value: &NumText, span: &std::ops::Range<usize>, src: &Source
 
 impl Policy {
     /// Apply one layer; bad values become problems and leave the previous value in place.
-    pub fn apply(&mut self, raw: &RawScoring, src: &SourceFile, file: FileId, problems: &mut Vec<Problem>) {
+    pub fn apply(
+        &mut self,
+        raw: &RawScoring,
+        src: &SourceFile,
+        file: FileId,
+        problems: &mut Vec<Problem>,
+    ) {
         let loc = |span: std::ops::Range<usize>| Some(Loc { file, span });
         let invalid = |field: &str, msg: String, span| {
             Problem::error("invalid-value", format!("scoring.{field}"), msg).at(loc(span))
@@ -98,7 +108,11 @@ impl Policy {
         if let Some(v) = &raw.rate_decimals {
             match u32::try_from(*v.get_ref()) {
                 Ok(d) if d <= 6 => self.rate_decimals = d,
-                _ => problems.push(invalid("rate_decimals", "小数位数应为 0 到 6".into(), v.span())),
+                _ => problems.push(invalid(
+                    "rate_decimals",
+                    "小数位数应为 0 到 6".into(),
+                    v.span(),
+                )),
             }
         }
         if let Some(v) = &raw.rounding {
@@ -107,7 +121,9 @@ impl Policy {
                 "down" => self.rounding = Rounding::Down,
                 other => problems.push(invalid(
                     "rounding",
-                    format!("舍入方式“{other}”无效，应为 \"half-up\"（四舍五入）或 \"down\"（截尾）"),
+                    format!(
+                        "舍入方式“{other}”无效，应为 \"half-up\"（四舍五入）或 \"down\"（截尾）"
+                    ),
                     v.span(),
                 )),
             }
@@ -138,7 +154,11 @@ impl Policy {
             && let Some(d) = number("budget_weight", v, problems)
         {
             if d < Decimal::ZERO || d > dec!(100) {
-                problems.push(invalid("budget_weight", "分值应在 0 到 100 之间".into(), v.span()));
+                problems.push(invalid(
+                    "budget_weight",
+                    "分值应在 0 到 100 之间".into(),
+                    v.span(),
+                ));
             } else {
                 self.budget_weight = d;
             }
@@ -147,7 +167,11 @@ impl Policy {
             && let Some(d) = number("overachieve_ratio", v, problems)
         {
             if d <= Decimal::ONE {
-                problems.push(invalid("overachieve_ratio", "超额比例应大于 1（如 1.3）".into(), v.span()));
+                problems.push(invalid(
+                    "overachieve_ratio",
+                    "超额比例应大于 1（如 1.3）".into(),
+                    v.span(),
+                ));
             } else {
                 self.overachieve_ratio = d;
             }
@@ -158,7 +182,11 @@ impl Policy {
             self.low_rate_warning = d;
         }
         if let Some(list) = &raw.bands {
-            let values: Vec<Decimal> = list.get_ref().iter().filter_map(|v| number("bands", v, problems)).collect();
+            let values: Vec<Decimal> = list
+                .get_ref()
+                .iter()
+                .filter_map(|v| number("bands", v, problems))
+                .collect();
             match values[..] {
                 [a, b] if a > b && b >= Decimal::ZERO && a <= dec!(100) => self.bands = [a, b],
                 _ => problems.push(invalid(
@@ -169,7 +197,11 @@ impl Policy {
             }
         }
         if let Some(list) = &raw.grades {
-            let values: Vec<Decimal> = list.get_ref().iter().filter_map(|v| number("grades", v, problems)).collect();
+            let values: Vec<Decimal> = list
+                .get_ref()
+                .iter()
+                .filter_map(|v| number("grades", v, problems))
+                .collect();
             match values[..] {
                 [a, b, c] if a > b && b > c && c >= Decimal::ZERO => self.grades = [a, b, c],
                 _ => problems.push(invalid(

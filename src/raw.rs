@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use toml::Spanned;
 
 /// A number or a string, kept as the literal text so decimals are read exactly as written
@@ -161,12 +161,61 @@ pub struct RawBundle {
 
 /// Every key the input accepts, for "did you mean" suggestions on unknown keys.
 pub const KNOWN_KEYS: &[&str] = &[
-    "year", "form", "unit", "project", "funds", "goals", "indicators", "scoring", "signature",
-    "bundle", "name", "department", "department_code", "implementer", "implementer_code", "serial",
-    "total", "fiscal", "central", "city", "district", "carryover", "other", "reason", "initial",
-    "budget", "executed", "planned", "achieved", "level1", "level2", "target", "actual", "weight",
-    "score", "grade", "direction", "note", "applicable", "tiers", "tiers_text", "at_least",
-    "decimals", "rounding", "cost", "reverse", "budget_weight", "bands", "grades",
-    "overachieve_ratio", "low_rate_warning", "rate_decimals", "filler", "phone", "date", "leader",
+    "year",
+    "form",
+    "unit",
+    "project",
+    "funds",
+    "goals",
+    "indicators",
+    "scoring",
+    "signature",
+    "bundle",
+    "name",
+    "department",
+    "department_code",
+    "implementer",
+    "implementer_code",
+    "serial",
+    "total",
+    "fiscal",
+    "central",
+    "city",
+    "district",
+    "carryover",
+    "other",
+    "reason",
+    "initial",
+    "budget",
+    "executed",
+    "planned",
+    "achieved",
+    "level1",
+    "level2",
+    "target",
+    "actual",
+    "weight",
+    "score",
+    "grade",
+    "direction",
+    "note",
+    "applicable",
+    "tiers",
+    "tiers_text",
+    "at_least",
+    "decimals",
+    "rounding",
+    "cost",
+    "reverse",
+    "budget_weight",
+    "bands",
+    "grades",
+    "overachieve_ratio",
+    "low_rate_warning",
+    "rate_decimals",
+    "filler",
+    "phone",
+    "date",
+    "leader",
     "title",
 ];

@@ -65,7 +65,9 @@ impl Report {
     }
 
     pub fn has_warnings(&self) -> bool {
-        self.problems.iter().any(|p| p.severity == Severity::Warning)
+        self.problems
+            .iter()
+            .any(|p| p.severity == Severity::Warning)
     }
 
     /// The file could not be read as TOML at all (exit 2 rather than 1).
@@ -78,12 +80,20 @@ impl Report {
     }
 
     pub fn indicator_weight(&self) -> Decimal {
-        self.indicators.iter().map(|r| r.indicator.weight_value()).sum()
+        self.indicators
+            .iter()
+            .map(|r| r.indicator.weight_value())
+            .sum()
     }
 }
 
 /// Validate and score one loaded project file.
-pub fn build(sources: &Sources, forms: &Forms, loaded: &LoadedProject, folder_raw: Option<&crate::raw::RawFile>) -> Report {
+pub fn build(
+    sources: &Sources,
+    forms: &Forms,
+    loaded: &LoadedProject,
+    folder_raw: Option<&crate::raw::RawFile>,
+) -> Report {
     let path = sources.path(loaded.project.file).to_path_buf();
     let mut problems = loaded.folder_problems.clone();
     problems.extend(loaded.project.problems.iter().cloned());
@@ -118,14 +128,26 @@ pub fn build(sources: &Sources, forms: &Forms, loaded: &LoadedProject, folder_ra
             )
             .at(project.form_loc.clone()),
         );
-        return Report { problems, project: Some(project), ..empty };
+        return Report {
+            problems,
+            project: Some(project),
+            ..empty
+        };
     };
 
     // Policy layers: national defaults → form → folder → project.
     let mut policy = Policy::default();
     let mut form_problems = Vec::new();
-    let form_source = crate::source::SourceFile::new(format!("{}/form.toml", form.id).into(), form.source.clone());
-    policy.apply(&form.scoring, &form_source, loaded.project.file, &mut form_problems);
+    let form_source = crate::source::SourceFile::new(
+        format!("{}/form.toml", form.id).into(),
+        form.source.clone(),
+    );
+    policy.apply(
+        &form.scoring,
+        &form_source,
+        loaded.project.file,
+        &mut form_problems,
+    );
     for p in form_problems {
         // A form's own defaults are not the user's data: keep the message, drop the location.
         problems.push(Problem { loc: None, ..p });
@@ -143,12 +165,21 @@ pub fn build(sources: &Sources, forms: &Forms, loaded: &LoadedProject, folder_ra
         .map(|ind| {
             let scored = scoring::score_indicator(ind, &policy);
             problems.extend(scored.problems.iter().cloned());
-            IndicatorResult { indicator: ind.clone(), scored, reason: None, note: None }
+            IndicatorResult {
+                indicator: ind.clone(),
+                scored,
+                reason: None,
+                note: None,
+            }
         })
         .collect();
 
     // §2 Σ分值 + 预算执行率分值 = 100.
-    let weight_sum: Decimal = indicators.iter().map(|r| r.indicator.weight_value()).sum::<Decimal>() + policy.budget_weight;
+    let weight_sum: Decimal = indicators
+        .iter()
+        .map(|r| r.indicator.weight_value())
+        .sum::<Decimal>()
+        + policy.budget_weight;
     if weight_sum != Decimal::from(100) && !indicators.is_empty() {
         problems.push(
             Problem::error(
@@ -176,7 +207,11 @@ pub fn build(sources: &Sources, forms: &Forms, loaded: &LoadedProject, folder_ra
         (Some(fs), Some(scores)) if !indicators.is_empty() => {
             let sum = fs + scores.iter().copied().sum::<Decimal>();
             let applicable: Decimal = policy.budget_weight
-                + indicators.iter().filter(|r| r.indicator.applicable).map(|r| r.indicator.weight_value()).sum::<Decimal>();
+                + indicators
+                    .iter()
+                    .filter(|r| r.indicator.applicable)
+                    .map(|r| r.indicator.weight_value())
+                    .sum::<Decimal>();
             let all_apply = indicators.iter().all(|r| r.indicator.applicable);
             if all_apply || applicable.is_zero() || applicable == Decimal::from(100) {
                 Some(sum.normalize())
@@ -193,10 +228,14 @@ pub fn build(sources: &Sources, forms: &Forms, loaded: &LoadedProject, folder_ra
     let context = placeholder_context(&project, &policy, funds.as_ref(), total, grade);
     let mut expand = |field: &Option<Field<String>>, path: String| -> Option<String> {
         let f = field.as_ref()?;
-        Some(crate::placeholder::expand(&f.value, &context).unwrap_or_else(|message| {
-            problems.push(Problem::error("unknown-placeholder", path, message).at(Some(f.loc.clone())));
-            f.value.clone()
-        }))
+        Some(
+            crate::placeholder::expand(&f.value, &context).unwrap_or_else(|message| {
+                problems.push(
+                    Problem::error("unknown-placeholder", path, message).at(Some(f.loc.clone())),
+                );
+                f.value.clone()
+            }),
+        )
     };
     let planned = expand(&project.planned, "goals.planned".into()).unwrap_or_default();
     let achieved = expand(&project.achieved, "goals.achieved".into()).unwrap_or_default();
@@ -232,7 +271,10 @@ fn check_form_fit(project: &Project, form: &FormSpec, problems: &mut Vec<Problem
                 Problem::error(
                     "level-not-on-form",
                     ind.path("level2"),
-                    format!("表样“{}”没有“{} / {}”这一栏", form.id, ind.level1, ind.level2),
+                    format!(
+                        "表样“{}”没有“{} / {}”这一栏",
+                        form.id, ind.level1, ind.level2
+                    ),
                 )
                 .at(Some(ind.loc.clone())),
             );
@@ -240,12 +282,21 @@ fn check_form_fit(project: &Project, form: &FormSpec, problems: &mut Vec<Problem
     }
     for row in &project.funds.sources {
         if !form.fund_rows.iter().any(|r| r.key == row.key) {
-            let printed: Vec<&str> = form.fund_rows.iter().filter(|r| r.key != "total").map(|r| r.key.as_str()).collect();
+            let printed: Vec<&str> = form
+                .fund_rows
+                .iter()
+                .filter(|r| r.key != "total")
+                .map(|r| r.key.as_str())
+                .collect();
             problems.push(
                 Problem::error(
                     "fund-source-not-on-form",
                     format!("funds.{}", row.key),
-                    format!("表样“{}”没有此资金来源的行；可用：{}", form.id, printed.join("、")),
+                    format!(
+                        "表样“{}”没有此资金来源的行；可用：{}",
+                        form.id,
+                        printed.join("、")
+                    ),
                 )
                 .at(Some(row.loc.clone())),
             );
@@ -259,14 +310,23 @@ fn rate_of(policy: &Policy, budget: Option<Decimal>, executed: Option<Decimal>) 
 }
 
 /// §1 预算执行率 and the funds checks.
-fn score_funds(project: &Project, policy: &Policy, _form: &FormSpec, problems: &mut Vec<Problem>) -> Option<FundsResult> {
+fn score_funds(
+    project: &Project,
+    policy: &Policy,
+    _form: &FormSpec,
+    problems: &mut Vec<Problem>,
+) -> Option<FundsResult> {
     let funds = &project.funds;
     if funds.sources.is_empty() {
         return None;
     }
     let value = |f: &Option<Field<Decimal>>| f.as_ref().map(|f| f.value);
     let sum = |pick: fn(&crate::model::FundRow) -> &Option<Field<Decimal>>| -> Option<Decimal> {
-        let values: Vec<Decimal> = funds.sources.iter().filter_map(|r| value(pick(r))).collect();
+        let values: Vec<Decimal> = funds
+            .sources
+            .iter()
+            .filter_map(|r| value(pick(r)))
+            .collect();
         (!values.is_empty()).then(|| values.iter().copied().sum())
     };
     let initial = sum(|r| &r.initial);
@@ -372,7 +432,13 @@ fn opt(d: Option<Decimal>) -> Value {
     d.map_or(Value::Null, |d| Value::String(decimal::plain(d)))
 }
 
-fn placeholder_context(project: &Project, policy: &Policy, funds: Option<&FundsResult>, total: Option<Decimal>, grade: Option<&str>) -> Value {
+fn placeholder_context(
+    project: &Project,
+    policy: &Policy,
+    funds: Option<&FundsResult>,
+    total: Option<Decimal>,
+    grade: Option<&str>,
+) -> Value {
     let s = |d: Option<Decimal>| d.map(decimal::plain).unwrap_or_default();
     let funds_value = funds.map_or(Value::Null, |f| {
         json!({
@@ -437,7 +503,11 @@ pub fn to_json(report: &Report, sources: &Sources) -> Value {
             let (file, line, column) = match &p.loc {
                 Some(loc) => {
                     let (l, c) = sources.line_col(loc);
-                    (sources.path(loc.file).display().to_string(), Some(l), Some(c))
+                    (
+                        sources.path(loc.file).display().to_string(),
+                        Some(l),
+                        Some(c),
+                    )
                 }
                 None => (report.path.display().to_string(), None, None),
             };

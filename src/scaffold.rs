@@ -22,12 +22,28 @@ fn level1_weight(form: &FormSpec, level1: &str) -> u32 {
 /// The scaffold text for `form`, for the evaluation `year`.
 pub fn scaffold(form: &FormSpec, year: i32) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "# 项目支出绩效自评表 · 表样 {}（{}）", form.id, form.name);
-    let _ = writeln!(s, "# 填写所有 \"\" 处后运行 `jixiao check 本文件`；金额、分值写数字或字符串均可，按原样精确读取。");
-    let _ = writeln!(s, "#:schema 可用 `jixiao schema > jixiao.schema.json` 获得编辑器补全\n");
-    let _ = writeln!(s, "year = {year}                 # 评价年度 →（{year}年度）");
+    let _ = writeln!(
+        s,
+        "# 项目支出绩效自评表 · 表样 {}（{}）",
+        form.id, form.name
+    );
+    let _ = writeln!(
+        s,
+        "# 填写所有 \"\" 处后运行 `jixiao check 本文件`；金额、分值写数字或字符串均可，按原样精确读取。"
+    );
+    let _ = writeln!(
+        s,
+        "#:schema 可用 `jixiao schema > jixiao.schema.json` 获得编辑器补全\n"
+    );
+    let _ = writeln!(
+        s,
+        "year = {year}                 # 评价年度 →（{year}年度）"
+    );
     let _ = writeln!(s, "form = \"{}\"", form.id);
-    let _ = writeln!(s, "unit = \"万元\"                # 金额单位：\"万元\" 或 \"元\"\n");
+    let _ = writeln!(
+        s,
+        "unit = \"万元\"                # 金额单位：\"万元\" 或 \"元\"\n"
+    );
     let _ = writeln!(s, "[project]");
     let _ = writeln!(s, "name = \"\"                     # 项目名称");
     let _ = writeln!(s, "department = \"\"               # 主管部门");
@@ -35,10 +51,16 @@ pub fn scaffold(form: &FormSpec, year: i32) -> String {
     let _ = writeln!(s, "# department_code = \"\"        # 主管部门代码（可选）");
     let _ = writeln!(s, "# implementer_code = \"\"       # 实施单位代码（可选）");
     let _ = writeln!(s, "# serial = 1                   # 项目序号（可选）\n");
-    let _ = writeln!(s, "# 项目资金：每个资金来源一张表；年度资金总额由工具求和。");
+    let _ = writeln!(
+        s,
+        "# 项目资金：每个资金来源一张表；年度资金总额由工具求和。"
+    );
     let mut first = true;
     for row in form.fund_rows.iter().filter(|r| r.key != "total") {
-        let name = FUND_SOURCES.iter().find(|(k, _)| *k == row.key).map_or(row.label.as_str(), |(_, n)| n);
+        let name = FUND_SOURCES
+            .iter()
+            .find(|(k, _)| *k == row.key)
+            .map_or(row.label.as_str(), |(_, n)| n);
         let prefix = if first { "" } else { "# " };
         let _ = writeln!(s, "{prefix}[funds.{}]            # {}", row.key, name);
         let _ = writeln!(s, "{prefix}initial = 0                # 年初预算数");
@@ -46,27 +68,59 @@ pub fn scaffold(form: &FormSpec, year: i32) -> String {
         let _ = writeln!(s, "{prefix}executed = 0               # 全年执行数\n");
         first = false;
     }
-    let _ = writeln!(s, "# [funds]\n# reason = \"\"                 # 执行率偏低时说明原因\n");
+    let _ = writeln!(
+        s,
+        "# [funds]\n# reason = \"\"                 # 执行率偏低时说明原因\n"
+    );
     let _ = writeln!(s, "[goals]");
-    let _ = writeln!(s, "planned = \"\"                  # 年度总体目标：预期目标");
-    let _ = writeln!(s, "achieved = \"\"                 # 年度总体目标：实际完成情况（可用 {{{{ funds.rate }}}} 等占位符）\n");
-    let _ = writeln!(s, "# 绩效指标：每个三级指标一张 [[indicators]] 表。分值合计 + 预算执行率 {} 分 = 100。", 10);
-    let _ = writeln!(s, "# 年度指标值写比较符（≥ ≤ =），如 \"≥800人\"、\"≤4万元\"、\"≥95%\"；定性指标如 \"显著\"。");
+    let _ = writeln!(
+        s,
+        "planned = \"\"                  # 年度总体目标：预期目标"
+    );
+    let _ = writeln!(
+        s,
+        "achieved = \"\"                 # 年度总体目标：实际完成情况（可用 {{{{ funds.rate }}}} 等占位符）\n"
+    );
+    let _ = writeln!(
+        s,
+        "# 绩效指标：每个三级指标一张 [[indicators]] 表。分值合计 + 预算执行率 {} 分 = 100。",
+        10
+    );
+    let _ = writeln!(
+        s,
+        "# 年度指标值写比较符（≥ ≤ =），如 \"≥800人\"、\"≤4万元\"、\"≥95%\"；定性指标如 \"显著\"。"
+    );
     for l1 in &form.level1 {
         let weight = level1_weight(form, &l1.name);
         if weight == 0 {
             continue;
         }
-        let Some(l2) = l1.level2.first() else { continue };
+        let Some(l2) = l1.level2.first() else {
+            continue;
+        };
         let _ = writeln!(s, "\n[[indicators]]");
-        let _ = writeln!(s, "level1 = \"{}\"             # 一级指标（{weight}分）", l1.name);
-        let _ = writeln!(s, "level2 = \"{l2}\"             # 二级指标：{}", l1.level2.join("、"));
+        let _ = writeln!(
+            s,
+            "level1 = \"{}\"             # 一级指标（{weight}分）",
+            l1.name
+        );
+        let _ = writeln!(
+            s,
+            "level2 = \"{l2}\"             # 二级指标：{}",
+            l1.level2.join("、")
+        );
         let _ = writeln!(s, "name = \"\"                     # 三级指标");
         let _ = writeln!(s, "target = \"\"                   # 年度指标值");
         let _ = writeln!(s, "actual = \"\"                   # 实际完成值");
         let _ = writeln!(s, "weight = {weight}                  # 分值");
-        let _ = writeln!(s, "# score = 0                    # 得分（可选；不写则按规则计算）");
-        let _ = writeln!(s, "# reason = \"\"                 # 偏差原因分析及改进措施（扣分时必填）");
+        let _ = writeln!(
+            s,
+            "# score = 0                    # 得分（可选；不写则按规则计算）"
+        );
+        let _ = writeln!(
+            s,
+            "# reason = \"\"                 # 偏差原因分析及改进措施（扣分时必填）"
+        );
     }
     s
 }

@@ -13,21 +13,66 @@ type Row = (&'static str, &'static str, &'static str, &'static str);
 
 const TOP: &[Row] = &[
     ("year", "integer", "评价年度", "打印为“（2021年度）”"),
-    ("form", "form", "表样", "mof-2020（默认）、beijing、shanghai、chongqing、inner-mongolia、xinjiang 或用户表样"),
+    (
+        "form",
+        "form",
+        "表样",
+        "mof-2020（默认）、beijing、shanghai、chongqing、inner-mongolia、xinjiang 或用户表样",
+    ),
     ("unit", "unit", "金额单位", "“万元”或“元”"),
-    ("project", "#/definitions/project", "项目信息", "项目名称、主管部门、实施单位"),
-    ("funds", "#/definitions/funds", "项目资金", "每个资金来源一张表"),
-    ("goals", "#/definitions/goals", "年度总体目标", "预期目标与实际完成情况"),
-    ("indicators", "indicators", "绩效指标", "每个三级指标一张 [[indicators]] 表"),
-    ("scoring", "#/definitions/scoring", "评分规则", "覆盖表样的默认评分参数"),
-    ("signature", "#/definitions/signature", "填报信息", "填报人、联系电话、填报日期、单位负责人"),
-    ("bundle", "#/definitions/bundle", "汇编封面", "jixiao bundle 的封面信息（通常写在 jixiao.toml）"),
+    (
+        "project",
+        "#/definitions/project",
+        "项目信息",
+        "项目名称、主管部门、实施单位",
+    ),
+    (
+        "funds",
+        "#/definitions/funds",
+        "项目资金",
+        "每个资金来源一张表",
+    ),
+    (
+        "goals",
+        "#/definitions/goals",
+        "年度总体目标",
+        "预期目标与实际完成情况",
+    ),
+    (
+        "indicators",
+        "indicators",
+        "绩效指标",
+        "每个三级指标一张 [[indicators]] 表",
+    ),
+    (
+        "scoring",
+        "#/definitions/scoring",
+        "评分规则",
+        "覆盖表样的默认评分参数",
+    ),
+    (
+        "signature",
+        "#/definitions/signature",
+        "填报信息",
+        "填报人、联系电话、填报日期、单位负责人",
+    ),
+    (
+        "bundle",
+        "#/definitions/bundle",
+        "汇编封面",
+        "jixiao bundle 的封面信息（通常写在 jixiao.toml）",
+    ),
 ];
 
 const PROJECT: &[Row] = &[
     ("name", "text", "项目名称", ""),
     ("department", "text", "主管部门", ""),
-    ("department_code", "code", "主管部门代码", "如 406，打印为“(406)”"),
+    (
+        "department_code",
+        "code",
+        "主管部门代码",
+        "如 406，打印为“(406)”",
+    ),
     ("implementer", "text", "实施单位", ""),
     ("implementer_code", "code", "实施单位代码", ""),
     ("serial", "code", "项目序号", "重庆表样打印“项目序号：N”"),
@@ -40,8 +85,18 @@ const FUND_ROW: &[Row] = &[
 ];
 
 const FUNDS: &[Row] = &[
-    ("total", "#/definitions/fund_row", "年度资金总额", "可选；填写后与各来源之和核对"),
-    ("fiscal", "#/definitions/fund_row", "当年财政拨款", "财政拨款"),
+    (
+        "total",
+        "#/definitions/fund_row",
+        "年度资金总额",
+        "可选；填写后与各来源之和核对",
+    ),
+    (
+        "fiscal",
+        "#/definitions/fund_row",
+        "当年财政拨款",
+        "财政拨款",
+    ),
     ("central", "#/definitions/fund_row", "中央资金", ""),
     ("city", "#/definitions/fund_row", "市级资金", ""),
     ("district", "#/definitions/fund_row", "区级资金", ""),
@@ -51,24 +106,64 @@ const FUNDS: &[Row] = &[
 ];
 
 const GOALS: &[Row] = &[
-    ("planned", "text", "预期目标", "年初设定目标；可用 {{ funds.rate }} 等占位符"),
-    ("achieved", "text", "实际完成情况", "可用 {{ funds.rate }} 等占位符"),
+    (
+        "planned",
+        "text",
+        "预期目标",
+        "年初设定目标；可用 {{ funds.rate }} 等占位符",
+    ),
+    (
+        "achieved",
+        "text",
+        "实际完成情况",
+        "可用 {{ funds.rate }} 等占位符",
+    ),
 ];
 
 const INDICATOR: &[Row] = &[
-    ("level1", "level1", "一级指标", "产出指标、效益指标、成本指标、满意度指标"),
-    ("level2", "level2", "二级指标", "如 数量指标、质量指标、社会效益指标"),
+    (
+        "level1",
+        "level1",
+        "一级指标",
+        "产出指标、效益指标、成本指标、满意度指标",
+    ),
+    (
+        "level2",
+        "level2",
+        "二级指标",
+        "如 数量指标、质量指标、社会效益指标",
+    ),
     ("name", "text", "三级指标", ""),
-    ("target", "code", "年度指标值", "如 ≥800人、≤4万元、≥95%、显著"),
+    (
+        "target",
+        "code",
+        "年度指标值",
+        "如 ≥800人、≤4万元、≥95%、显著",
+    ),
     ("actual", "code", "实际完成值", "如 832人、2.52万元、95%"),
     ("weight", "number", "分值", ""),
     ("score", "number", "得分", "可选；不写则按规则计算"),
     ("grade", "grade", "定性等级", "达成、部分达成、未达成"),
     ("reason", "text", "偏差原因分析及改进措施", "扣分时必填"),
-    ("direction", "direction", "方向", "≥、≤ 或 =，覆盖年度指标值中的比较符"),
+    (
+        "direction",
+        "direction",
+        "方向",
+        "≥、≤ 或 =，覆盖年度指标值中的比较符",
+    ),
     ("note", "text", "备注", ""),
-    ("applicable", "boolean", "是否适用", "false 时打印“/”，总分按适用指标折算"),
-    ("tiers", "tiers", "分档计分", "如 [{ at_least = \"98%\", score = 10 }]"),
+    (
+        "applicable",
+        "boolean",
+        "是否适用",
+        "false 时打印“/”，总分按适用指标折算",
+    ),
+    (
+        "tiers",
+        "tiers",
+        "分档计分",
+        "如 [{ at_least = \"98%\", score = 10 }]",
+    ),
     ("tiers_text", "text", "分档规则文字", "打印在偏差原因栏"),
 ];
 
@@ -79,14 +174,39 @@ const TIER: &[Row] = &[
 
 const SCORING: &[Row] = &[
     ("decimals", "integer", "得分小数位数", "0–6"),
-    ("rounding", "rounding", "舍入方式", "half-up 四舍五入；down 截尾"),
-    ("cost", "cost", "成本指标计分", "cap：不超目标得满分；progress：按支出进度"),
-    ("reverse", "reverse", "反向指标计分", "ratio：A/B×分值；linear：线性扣分"),
+    (
+        "rounding",
+        "rounding",
+        "舍入方式",
+        "half-up 四舍五入；down 截尾",
+    ),
+    (
+        "cost",
+        "cost",
+        "成本指标计分",
+        "cap：不超目标得满分；progress：按支出进度",
+    ),
+    (
+        "reverse",
+        "reverse",
+        "反向指标计分",
+        "ratio：A/B×分值；linear：线性扣分",
+    ),
     ("budget_weight", "number", "预算执行率分值", "默认 10"),
     ("bands", "numbers", "定性等级区间", "默认 [80, 60]"),
-    ("grades", "numbers", "评价等级分数线", "默认 [90, 80, 60]：优、良、中"),
+    (
+        "grades",
+        "numbers",
+        "评价等级分数线",
+        "默认 [90, 80, 60]：优、良、中",
+    ),
     ("overachieve_ratio", "number", "超额提示比例", "默认 1.3"),
-    ("low_rate_warning", "number", "执行率提示阈值（%）", "默认 90"),
+    (
+        "low_rate_warning",
+        "number",
+        "执行率提示阈值（%）",
+        "默认 90",
+    ),
     ("rate_decimals", "integer", "执行率小数位数", "默认 2"),
 ];
 
@@ -98,16 +218,26 @@ const SIGNATURE: &[Row] = &[
 ];
 
 const BUNDLE: &[Row] = &[
-    ("title", "text", "汇编标题", "如 2021年度项目支出绩效自评表汇编"),
+    (
+        "title",
+        "text",
+        "汇编标题",
+        "如 2021年度项目支出绩效自评表汇编",
+    ),
     ("department", "text", "部门", ""),
     ("date", "code", "日期", "如 2022-03-31"),
 ];
 
 fn type_of(kind: &str) -> Value {
     let level1 = ["产出指标", "效益指标", "成本指标", "满意度指标"];
-    let level2: Vec<&str> = crate::model::LEVELS.iter().flat_map(|(_, l2)| l2.iter().copied()).collect();
+    let level2: Vec<&str> = crate::model::LEVELS
+        .iter()
+        .flat_map(|(_, l2)| l2.iter().copied())
+        .collect();
     match kind {
-        "number" => json!({"type": ["number", "string"], "pattern": "^[+-]?[0-9][0-9,_]*(\\.[0-9]+)?$"}),
+        "number" => {
+            json!({"type": ["number", "string"], "pattern": "^[+-]?[0-9][0-9,_]*(\\.[0-9]+)?$"})
+        }
         "numbers" => json!({"type": "array", "items": {"type": ["number", "string"]}}),
         "text" => json!({"type": "string"}),
         "code" => json!({"type": ["string", "number"]}),
@@ -117,7 +247,9 @@ fn type_of(kind: &str) -> Value {
         "unit" => json!({"enum": ["万元", "元"]}),
         "level1" => json!({"enum": level1}),
         "level2" => json!({"enum": level2}),
-        "grade" => json!({"enum": ["达成", "部分达成", "未达成", "达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差"]}),
+        "grade" => {
+            json!({"enum": ["达成", "部分达成", "未达成", "达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差"]})
+        }
         "direction" => json!({"enum": ["≥", ">=", "≧", ">", "=", "≤", "<=", "≦", "<"]}),
         "rounding" => json!({"enum": ["half-up", "down"]}),
         "cost" => json!({"enum": ["cap", "progress"]}),
@@ -135,7 +267,10 @@ fn object(rows: &[Row], title: &str) -> Value {
         let o = v.as_object_mut().expect("every type is an object");
         o.insert("title".into(), json!(title));
         if !description.is_empty() {
-            o.insert("description".into(), json!(format!("{title}：{description}")));
+            o.insert(
+                "description".into(),
+                json!(format!("{title}：{description}")),
+            );
         }
         properties.insert((*key).into(), v);
     }
@@ -146,7 +281,10 @@ fn object(rows: &[Row], title: &str) -> Value {
 pub fn schema() -> Value {
     let mut root = object(TOP, "项目支出绩效自评表 (jixiao)");
     let o = root.as_object_mut().expect("object");
-    o.insert("$schema".into(), json!("http://json-schema.org/draft-07/schema#"));
+    o.insert(
+        "$schema".into(),
+        json!("http://json-schema.org/draft-07/schema#"),
+    );
     o.insert(
         "description".into(),
         json!("一个项目一个 TOML 文件；文件夹的 jixiao.toml 存放共用信息。See format.md."),
@@ -170,10 +308,12 @@ pub fn schema() -> Value {
 
 /// Every key the schema names, for the consistency test against the parser.
 pub fn keys() -> Vec<&'static str> {
-    [TOP, PROJECT, FUND_ROW, FUNDS, GOALS, INDICATOR, TIER, SCORING, SIGNATURE, BUNDLE]
-        .iter()
-        .flat_map(|rows| rows.iter().map(|r| r.0))
-        .collect()
+    [
+        TOP, PROJECT, FUND_ROW, FUNDS, GOALS, INDICATOR, TIER, SCORING, SIGNATURE, BUNDLE,
+    ]
+    .iter()
+    .flat_map(|rows| rows.iter().map(|r| r.0))
+    .collect()
 }
 
 #[cfg(test)]

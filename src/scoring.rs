@@ -70,7 +70,12 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
     let mut problems = Vec::new();
     if !ind.applicable {
         // §2: 不适用 rows print "/" and are left out of the total, which is rescaled.
-        return Scored { computed: None, score: None, method: Method::NotApplicable, problems };
+        return Scored {
+            computed: None,
+            score: None,
+            method: Method::NotApplicable,
+            problems,
+        };
     }
     let weight = ind.weight_value();
     let (raw, method) = computed_score(ind, policy, weight, &mut problems);
@@ -85,7 +90,11 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
                 Problem::error(
                     "score-exceeds-weight",
                     ind.path("score"),
-                    format!("得分 {} 超出分值范围 0～{}", stated.value, weight.normalize()),
+                    format!(
+                        "得分 {} 超出分值范围 0～{}",
+                        stated.value,
+                        weight.normalize()
+                    ),
                 )
                 .at(Some(stated.loc.clone())),
             );
@@ -119,16 +128,29 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
             Problem::error(
                 "missing-reason",
                 ind.path("reason"),
-                format!("得分 {s} 低于分值 {}，须填写偏差原因分析及改进措施（reason）", weight.normalize()),
+                format!(
+                    "得分 {s} 低于分值 {}，须填写偏差原因分析及改进措施（reason）",
+                    weight.normalize()
+                ),
             )
             .at(Some(ind.loc.clone())),
         );
     }
-    Scored { computed, score, method, problems }
+    Scored {
+        computed,
+        score,
+        method,
+        problems,
+    }
 }
 
 /// The unrounded score the rules give, or `None` (with a problem) when they cannot decide.
-fn computed_score(ind: &Indicator, policy: &Policy, weight: Decimal, problems: &mut Vec<Problem>) -> (Option<Decimal>, Method) {
+fn computed_score(
+    ind: &Indicator,
+    policy: &Policy,
+    weight: Decimal,
+    problems: &mut Vec<Problem>,
+) -> (Option<Decimal>, Method) {
     let target_text = ind.target.as_ref().map_or("", |t| t.value.as_str());
     let actual_text = ind.actual.as_ref().map_or("", |t| t.value.as_str());
     let actual = target::parse(actual_text);
@@ -142,8 +164,12 @@ fn computed_score(ind: &Indicator, policy: &Policy, weight: Decimal, problems: &
         for tier in &ind.tiers {
             let Parsed::Quantity(bound) = target::parse(&tier.at_least.value) else {
                 problems.push(
-                    Problem::error("invalid-number", ind.path("tiers"), format!("分档下限“{}”不是数量", tier.at_least.value))
-                        .at(Some(tier.at_least.loc.clone())),
+                    Problem::error(
+                        "invalid-number",
+                        ind.path("tiers"),
+                        format!("分档下限“{}”不是数量", tier.at_least.value),
+                    )
+                    .at(Some(tier.at_least.loc.clone())),
                 );
                 return (None, Method::Tiers);
             };
@@ -159,7 +185,9 @@ fn computed_score(ind: &Indicator, policy: &Policy, weight: Decimal, problems: &
     }
 
     match (target::parse(target_text), actual) {
-        (Parsed::Quantity(a), Parsed::Quantity(b)) => quantitative(ind, policy, weight, &a, &b, problems),
+        (Parsed::Quantity(a), Parsed::Quantity(b)) => {
+            quantitative(ind, policy, weight, &a, &b, problems)
+        }
         (Parsed::Quantity(_), Parsed::Qualitative(_)) if ind.grade.is_none() => {
             if ind.score.is_none() {
                 problems.push(unparsed_actual(ind, actual_text));
@@ -193,7 +221,14 @@ fn unit_mismatch(ind: &Indicator, a: &Quantity, b: &Quantity) -> Problem {
 }
 
 /// §3 定量指标, A = 年度指标值, B = 实际完成值.
-fn quantitative(ind: &Indicator, policy: &Policy, weight: Decimal, a: &Quantity, b: &Quantity, problems: &mut Vec<Problem>) -> (Option<Decimal>, Method) {
+fn quantitative(
+    ind: &Indicator,
+    policy: &Policy,
+    weight: Decimal,
+    a: &Quantity,
+    b: &Quantity,
+    problems: &mut Vec<Problem>,
+) -> (Option<Decimal>, Method) {
     if target::common_unit(&a.unit, &b.unit).is_err() {
         problems.push(unit_mismatch(ind, a, b));
         return (None, Method::Ge);
@@ -203,12 +238,19 @@ fn quantitative(ind: &Indicator, policy: &Policy, weight: Decimal, a: &Quantity,
         (None, Some(c)) => c,
         (None, None) => {
             // format.md: no comparator → cost indicators ≤, all others ≥; say so.
-            let assumed = if is_cost(ind) { Comparator::Le } else { Comparator::Ge };
+            let assumed = if is_cost(ind) {
+                Comparator::Le
+            } else {
+                Comparator::Ge
+            };
             problems.push(
                 Problem::warning(
                     "assumed-direction",
                     ind.path("target"),
-                    format!("年度指标值未写比较符，按“{}”计算；可写明比较符或 direction", assumed.symbol()),
+                    format!(
+                        "年度指标值未写比较符，按“{}”计算；可写明比较符或 direction",
+                        assumed.symbol()
+                    ),
                 )
                 .at(ind.target.as_ref().map(|t| t.loc.clone())),
             );
@@ -227,7 +269,11 @@ fn quantitative(ind: &Indicator, policy: &Policy, weight: Decimal, a: &Quantity,
     let (score, method) = match direction {
         // 正向指标: 达到目标得满分，未达到按 B/A × 分值 (财预〔2020〕10号 附件2).
         Comparator::Ge | Comparator::Gt => {
-            let met = if direction == Comparator::Ge { b >= a } else { b > a };
+            let met = if direction == Comparator::Ge {
+                b >= a
+            } else {
+                b > a
+            };
             let s = if met {
                 full
             } else if a.is_zero() {
@@ -250,7 +296,11 @@ fn quantitative(ind: &Indicator, policy: &Policy, weight: Decimal, a: &Quantity,
         }
         // 反向指标: within the target full marks; beyond it A/B × 分值 (ratio) or linear.
         Comparator::Le | Comparator::Lt => {
-            let met = if direction == Comparator::Le { b <= a } else { b < a };
+            let met = if direction == Comparator::Le {
+                b <= a
+            } else {
+                b < a
+            };
             let s = if is_cost(ind) && policy.cost == CostRule::Progress && b <= a {
                 // 按支出进度: B/A × 分值 even when within the target (内蒙古、新疆 seeds).
                 if a.is_zero() { full } else { b / a * full }
@@ -289,7 +339,14 @@ fn quantitative(ind: &Indicator, policy: &Policy, weight: Decimal, a: &Quantity,
 }
 
 /// §4 定性指标.
-fn qualitative(ind: &Indicator, policy: &Policy, weight: Decimal, target_text: &str, actual_text: &str, problems: &mut Vec<Problem>) -> (Option<Decimal>, Method) {
+fn qualitative(
+    ind: &Indicator,
+    policy: &Policy,
+    weight: Decimal,
+    target_text: &str,
+    actual_text: &str,
+    problems: &mut Vec<Problem>,
+) -> (Option<Decimal>, Method) {
     let method = Method::Qualitative;
     let (t, a) = (target_text.trim(), actual_text.trim());
     let met_by_text = !t.is_empty() && t == a
@@ -324,7 +381,11 @@ fn qualitative(ind: &Indicator, policy: &Policy, weight: Decimal, target_text: &
             Problem::error(
                 "score-required",
                 ind.path("score"),
-                format!("等级“{name}”须填写得分（分值的 {}%～{}%）", lo.normalize(), hi.normalize()),
+                format!(
+                    "等级“{name}”须填写得分（分值的 {}%～{}%）",
+                    lo.normalize(),
+                    hi.normalize()
+                ),
             )
             .at(ind.grade.as_ref().map(|g| g.loc.clone())),
         );

@@ -83,7 +83,14 @@ pub enum Parsed {
 }
 
 /// Level lists, best level first: a target written like this is met by its first level.
-const LEVEL_LISTS: &[&str] = &["优良中低差", "优良中差", "高中低", "好坏", "优良中低", "好中差"];
+const LEVEL_LISTS: &[&str] = &[
+    "优良中低差",
+    "优良中差",
+    "高中低",
+    "好坏",
+    "优良中低",
+    "好中差",
+];
 
 /// If `text` is a level list (`优良中低差`), the best level (`优`).
 pub fn best_level(text: &str) -> Option<char> {
@@ -120,7 +127,10 @@ pub fn parse(text: &str) -> Parsed {
     };
     let unit_text = unit_text.trim_start_matches(['余', '多']);
     // A unit never contains digits: "2021年12月底前" is a date phrase, not 2021 of a unit.
-    if unit_text.chars().any(|c| c.is_ascii_digit() || c.is_numeric() && c != '万') {
+    if unit_text
+        .chars()
+        .any(|c| c.is_ascii_digit() || c.is_numeric() && c != '万')
+    {
         return Parsed::Qualitative(trimmed.to_string());
     }
     value = match value.checked_mul(multiplier) {
@@ -209,17 +219,26 @@ mod tests {
     #[test]
     fn comparators_and_numbers() {
         let t = q("≥800");
-        assert_eq!((t.comparator, t.value, t.unit), (Some(Comparator::Ge), dec!(800), Unit::None));
+        assert_eq!(
+            (t.comparator, t.value, t.unit),
+            (Some(Comparator::Ge), dec!(800), Unit::None)
+        );
         let t = q(">=8000人");
         assert_eq!((t.comparator, t.value), (Some(Comparator::Ge), dec!(8000)));
         assert_eq!(t.unit, Unit::Other("人".into()));
         let t = q("≤4万元");
-        assert_eq!((t.comparator, t.value, t.unit), (Some(Comparator::Le), dec!(40000), Unit::Yuan));
+        assert_eq!(
+            (t.comparator, t.value, t.unit),
+            (Some(Comparator::Le), dec!(40000), Unit::Yuan)
+        );
         assert_eq!(q("=1次").comparator, Some(Comparator::Eq));
         assert_eq!(q("2.3万份").value, dec!(23000));
         assert_eq!(q("18.49亿元").value, dec!(1849000000));
         let t = q(">90%");
-        assert_eq!((t.comparator, t.value, t.unit), (Some(Comparator::Gt), dec!(90), Unit::Percent));
+        assert_eq!(
+            (t.comparator, t.value, t.unit),
+            (Some(Comparator::Gt), dec!(90), Unit::Percent)
+        );
         assert_eq!(q("<24小时").unit, Unit::Other("小时".into()));
         assert_eq!(q("≤10月").value, dec!(10));
         assert_eq!(q("2.52万元").value, dec!(25200));

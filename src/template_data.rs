@@ -17,19 +17,32 @@ pub struct DataOptions {
 }
 
 fn amount(value: Option<Decimal>, form: &FormSpec) -> String {
-    value.map(|v| decimal::for_form(v, form.format.amount_decimals)).unwrap_or_default()
+    value
+        .map(|v| decimal::for_form(v, form.format.amount_decimals))
+        .unwrap_or_default()
 }
 
 fn score(value: Option<Decimal>, form: &FormSpec) -> String {
-    value.map(|v| decimal::for_form(v, form.format.score_decimals)).unwrap_or_default()
+    value
+        .map(|v| decimal::for_form(v, form.format.score_decimals))
+        .unwrap_or_default()
 }
 
 fn rate(value: Option<Decimal>, report: &Report, form: &FormSpec) -> String {
-    let places = form.format.rate_decimals.unwrap_or(report.policy.rate_decimals);
+    let places = form
+        .format
+        .rate_decimals
+        .unwrap_or(report.policy.rate_decimals);
     value.map(|v| decimal::fixed(v, places)).unwrap_or_default()
 }
 
-fn fund_row(key: &str, label: &str, figures: Option<&FundFigures>, report: &Report, form: &FormSpec) -> Value {
+fn fund_row(
+    key: &str,
+    label: &str,
+    figures: Option<&FundFigures>,
+    report: &Report,
+    form: &FormSpec,
+) -> Value {
     json!({
         "key": key,
         "label": label,

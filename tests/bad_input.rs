@@ -6,10 +6,17 @@ use common::*;
 use std::process::Command;
 
 fn jixiao(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).to_string(), stderr)
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr,
+    )
 }
 
 const VALID: &str = r#"year = 2024
@@ -36,7 +43,10 @@ fn check_file(text: &str) -> (i32, String) {
     let folder = Folder::new();
     let path = folder.write("项目.toml", text);
     let (code, _, stderr) = jixiao(&["check", path.to_str().unwrap()]);
-    assert!(stderr.contains("项目.toml"), "file name missing from: {stderr}");
+    assert!(
+        stderr.contains("项目.toml"),
+        "file name missing from: {stderr}"
+    );
     (code, stderr)
 }
 
@@ -53,35 +63,52 @@ fn valid_project_passes() {
 fn malformed_toml_exits_2_with_line() {
     let (code, stderr) = check_file(&VALID.replace("budget = 100", "budget = = 100"));
     assert_eq!(code, 2);
-    assert!(stderr.contains("toml-syntax") && stderr.contains("项目.toml:8:"), "{stderr}");
+    assert!(
+        stderr.contains("toml-syntax") && stderr.contains("项目.toml:8:"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn unknown_key_suggests() {
     let (code, stderr) = check_file(&VALID.replace("level1 =", "levl1 ="));
     assert_eq!(code, 1);
-    assert!(stderr.contains("unknown-key") && stderr.contains("level1") && stderr.contains("项目.toml:12:"), "{stderr}");
+    assert!(
+        stderr.contains("unknown-key")
+            && stderr.contains("level1")
+            && stderr.contains("项目.toml:12:"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn missing_required_field() {
     let (code, stderr) = check_file(&VALID.replace("name = \"测试项目\"\n", ""));
     assert_eq!(code, 1);
-    assert!(stderr.contains("missing-field") && stderr.contains("project.name"), "{stderr}");
+    assert!(
+        stderr.contains("missing-field") && stderr.contains("project.name"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn wrong_type() {
     let (code, stderr) = check_file(&VALID.replace("weight = 90", "weight = true"));
     assert_eq!(code, 1);
-    assert!(stderr.contains("invalid-type") && stderr.contains("项目.toml:17:"), "{stderr}");
+    assert!(
+        stderr.contains("invalid-type") && stderr.contains("项目.toml:17:"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn negative_amount() {
     let (code, stderr) = check_file(&VALID.replace("executed = 100", "executed = -1"));
     assert_eq!(code, 1);
-    assert!(stderr.contains("negative-value") && stderr.contains("项目.toml:9:"), "{stderr}");
+    assert!(
+        stderr.contains("negative-value") && stderr.contains("项目.toml:9:"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -95,14 +122,23 @@ fn zero_budget() {
 fn unit_mismatch() {
     let (code, stderr) = check_file(&VALID.replace("actual = \"100人\"", "actual = \"100次\""));
     assert_eq!(code, 1);
-    assert!(stderr.contains("unit-mismatch") && stderr.contains("项目.toml:16:"), "{stderr}");
+    assert!(
+        stderr.contains("unit-mismatch") && stderr.contains("项目.toml:16:"),
+        "{stderr}"
+    );
 }
 
 #[test]
 fn misspelt_level1_lists_valid_names() {
-    let (code, stderr) = check_file(&VALID.replace("level1 = \"产出指标\"", "level1 = \"产出指票\""));
+    let (code, stderr) =
+        check_file(&VALID.replace("level1 = \"产出指标\"", "level1 = \"产出指票\""));
     assert_eq!(code, 1);
-    assert!(stderr.contains("unknown-level") && stderr.contains("效益指标") && stderr.contains("项目.toml:12:"), "{stderr}");
+    assert!(
+        stderr.contains("unknown-level")
+            && stderr.contains("效益指标")
+            && stderr.contains("项目.toml:12:"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -116,7 +152,10 @@ fn weights_not_100() {
 fn stated_score_above_weight() {
     let (code, stderr) = check_file(&VALID.replace("weight = 90", "weight = 90\nscore = 91"));
     assert_eq!(code, 1);
-    assert!(stderr.contains("score-exceeds-weight") && stderr.contains("项目.toml:18:"), "{stderr}");
+    assert!(
+        stderr.contains("score-exceeds-weight") && stderr.contains("项目.toml:18:"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -124,7 +163,10 @@ fn unknown_placeholder() {
     let text = format!("{VALID}\n[goals]\nplanned = \"执行率{{{{ funds.rat }}}}\"\n");
     let (code, stderr) = check_file(&text);
     assert_eq!(code, 1);
-    assert!(stderr.contains("unknown-placeholder") && stderr.contains("goals.planned"), "{stderr}");
+    assert!(
+        stderr.contains("unknown-placeholder") && stderr.contains("goals.planned"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -135,7 +177,10 @@ fn missing_file_empty_file_empty_dir() {
 
     let (code, stderr) = check_file("");
     assert_eq!(code, 1);
-    assert!(stderr.contains("missing-field") && stderr.contains("year"), "{stderr}");
+    assert!(
+        stderr.contains("missing-field") && stderr.contains("year"),
+        "{stderr}"
+    );
 
     let folder = Folder::new();
     let (code, _, stderr) = jixiao(&["check", folder.path().to_str().unwrap()]);
@@ -159,10 +204,20 @@ fn strict_fails_on_warnings() {
 fn folder_defaults_are_inherited_and_overridden() {
     let folder = Folder::new();
     folder.write("jixiao.toml", "year = 2023\nform = \"inner-mongolia\"\n[project]\ndepartment = \"共同部门\"\nimplementer = \"共同单位\"\n");
-    folder.write("a.toml", &VALID.replace("year = 2024\n", "").replace("department = \"测试部门\"\nimplementer = \"测试单位\"\n", ""));
-    let mut checked = jixiao::check(&[folder.path().to_path_buf()], &jixiao::Forms::builtin()).unwrap();
+    folder.write(
+        "a.toml",
+        &VALID.replace("year = 2024\n", "").replace(
+            "department = \"测试部门\"\nimplementer = \"测试单位\"\n",
+            "",
+        ),
+    );
+    let mut checked =
+        jixiao::check(&[folder.path().to_path_buf()], &jixiao::Forms::builtin()).unwrap();
     let r = checked.reports.remove(0);
     let p = r.project.as_ref().unwrap();
-    assert_eq!((p.year, p.form.as_str(), p.info.department.as_str()), (2023, "inner-mongolia", "共同部门"));
+    assert_eq!(
+        (p.year, p.form.as_str(), p.info.department.as_str()),
+        (2023, "inner-mongolia", "共同部门")
+    );
     assert!(codes(&r).is_empty(), "{:?}", codes(&r));
 }

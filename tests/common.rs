@@ -13,7 +13,9 @@ pub struct Folder {
 
 impl Folder {
     pub fn new() -> Self {
-        Folder { dir: tempfile::tempdir().unwrap() }
+        Folder {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     pub fn write(&self, name: &str, text: &str) -> PathBuf {

@@ -6,7 +6,9 @@ use common::*;
 const W90: &str = "weight = 90";
 
 fn ind(level2: &str, target: &str, actual: &str, extra: &str) -> String {
-    format!("level2 = \"{level2}\"\nname = \"指标\"\ntarget = \"{target}\"\nactual = \"{actual}\"\n{W90}\n{extra}")
+    format!(
+        "level2 = \"{level2}\"\nname = \"指标\"\ntarget = \"{target}\"\nactual = \"{actual}\"\n{W90}\n{extra}"
+    )
 }
 
 #[test]
@@ -106,16 +108,26 @@ weight = 85
 
 #[test]
 fn worked_example_003_shanghai_and_004_chongqing_execution() {
-    let sh = check_text(&project(
-        "form = \"shanghai\"\nunit = \"元\"",
-        &ind("数量指标", "≥1", "1", "").replace("[funds.fiscal]", ""),
-    ).replace("budget = 100\nexecuted = 100", "budget = \"556,116.80\"\nexecuted = 507277.51\n[funds]\nreason = \"结余\""));
+    let sh = check_text(
+        &project(
+            "form = \"shanghai\"\nunit = \"元\"",
+            &ind("数量指标", "≥1", "1", "").replace("[funds.fiscal]", ""),
+        )
+        .replace(
+            "budget = 100\nexecuted = 100",
+            "budget = \"556,116.80\"\nexecuted = 507277.51\n[funds]\nreason = \"结余\"",
+        ),
+    );
     let f = sh.funds.as_ref().unwrap();
     assert_eq!(f.total.rate, Some(d("91.22")));
     assert_eq!(f.score, Some(d("9.12")));
 
-    let cq = check_text(&project("form = \"chongqing\"", &ind("数量指标", "≥1", "1", ""))
-        .replace("budget = 100\nexecuted = 100", "budget = \"5.00\"\nexecuted = 3.49\n[funds]\nreason = \"结余\""));
+    let cq = check_text(
+        &project("form = \"chongqing\"", &ind("数量指标", "≥1", "1", "")).replace(
+            "budget = 100\nexecuted = 100",
+            "budget = \"5.00\"\nexecuted = 3.49\n[funds]\nreason = \"结余\"",
+        ),
+    );
     let f = cq.funds.as_ref().unwrap();
     // 3.49 / 5.00 = 69.80% → 6.98 (the published form says 7.00 from a rounded 70%).
     assert_eq!(f.total.rate, Some(d("69.8")));
@@ -125,77 +137,155 @@ fn worked_example_003_shanghai_and_004_chongqing_execution() {
 #[test]
 fn putuo_2022_total() {
     // 上海普陀 2022: 215457.6 / 250000 = 86.18% → 8.62; with 90 indicator points, 98.62.
-    let r = check_text(&project("form = \"shanghai\"\nunit = \"元\"", &ind("数量指标", "≥1", "1", ""))
-        .replace("budget = 100\nexecuted = 100", "budget = 250000\nexecuted = 215457.6\n[funds]\nreason = \"结余\""));
+    let r = check_text(
+        &project(
+            "form = \"shanghai\"\nunit = \"元\"",
+            &ind("数量指标", "≥1", "1", ""),
+        )
+        .replace(
+            "budget = 100\nexecuted = 100",
+            "budget = 250000\nexecuted = 215457.6\n[funds]\nreason = \"结余\"",
+        ),
+    );
     assert_eq!(r.funds.as_ref().unwrap().score, Some(d("8.62")));
     assert_eq!(r.total, Some(d("98.62")));
 }
 
 #[test]
 fn ge_met_exactly_at_target_and_not_met() {
-    assert_eq!(score_of("", &ind("数量指标", "≥800", "800", "")).0, Some(d("90")));
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥800", "800", "")).0,
+        Some(d("90"))
+    );
     // 700 / 800 × 90 = 78.75.
     let (s, r) = score_of("", &ind("数量指标", "≥800", "700", "reason = \"x\""));
     assert_eq!(s, Some(d("78.75")));
     assert!(codes(&r).is_empty(), "{:?}", codes(&r));
     // > is strict: B = A is not met, but B/A × 分值 = 分值.
-    assert_eq!(score_of("", &ind("数量指标", ">90%", "80%", "reason = \"x\"")).0, Some(d("80")));
+    assert_eq!(
+        score_of("", &ind("数量指标", ">90%", "80%", "reason = \"x\"")).0,
+        Some(d("80"))
+    );
 }
 
 #[test]
 fn eq_counts_over_achievement_as_met() {
-    assert_eq!(score_of("", &ind("数量指标", "=1次", "2次", "reason = \"多开一次\"")).0, Some(d("90")));
+    assert_eq!(
+        score_of("", &ind("数量指标", "=1次", "2次", "reason = \"多开一次\"")).0,
+        Some(d("90"))
+    );
     // 2 / 3 × 90 = 60.
-    assert_eq!(score_of("", &ind("数量指标", "=3次", "2次", "reason = \"x\"")).0, Some(d("60")));
+    assert_eq!(
+        score_of("", &ind("数量指标", "=3次", "2次", "reason = \"x\"")).0,
+        Some(d("60"))
+    );
 }
 
 #[test]
 fn reverse_ratio_and_linear() {
     // ≤ 20, B 25: ratio 20/25 × 90 = 72; linear (1 − 5/20) × 90 = 67.5; B ≥ 2A → 0.
-    assert_eq!(score_of("", &ind("时效指标", "≤20天", "25天", "reason = \"x\"")).0, Some(d("72")));
+    assert_eq!(
+        score_of("", &ind("时效指标", "≤20天", "25天", "reason = \"x\"")).0,
+        Some(d("72"))
+    );
     let linear = "[scoring]\nreverse = \"linear\"";
-    assert_eq!(score_of(linear, &ind("时效指标", "≤20天", "25天", "reason = \"x\"")).0, Some(d("67.5")));
-    assert_eq!(score_of(linear, &ind("时效指标", "≤20天", "40天", "reason = \"x\"")).0, Some(d("0")));
-    assert_eq!(score_of("", &ind("时效指标", "<24小时", "24小时", "reason = \"x\"")).0, Some(d("90")));
-    assert_eq!(score_of("", &ind("时效指标", "≤24小时", "2小时", "")).0, Some(d("90")));
+    assert_eq!(
+        score_of(linear, &ind("时效指标", "≤20天", "25天", "reason = \"x\"")).0,
+        Some(d("67.5"))
+    );
+    assert_eq!(
+        score_of(linear, &ind("时效指标", "≤20天", "40天", "reason = \"x\"")).0,
+        Some(d("0"))
+    );
+    assert_eq!(
+        score_of("", &ind("时效指标", "<24小时", "24小时", "reason = \"x\"")).0,
+        Some(d("90"))
+    );
+    assert_eq!(
+        score_of("", &ind("时效指标", "≤24小时", "2小时", "")).0,
+        Some(d("90"))
+    );
 }
 
 #[test]
 fn cost_cap_versus_progress() {
     // Within a ≤ target: full under "cap"; B/A × 分值 under "progress": 2.52/4 × 90 = 56.7.
-    assert_eq!(score_of("", &ind("成本指标", "≤4万元", "2.52万元", "")).0, Some(d("90")));
+    assert_eq!(
+        score_of("", &ind("成本指标", "≤4万元", "2.52万元", "")).0,
+        Some(d("90"))
+    );
     let progress = "[scoring]\ncost = \"progress\"";
-    assert_eq!(score_of(progress, &ind("成本指标", "≤4万元", "2.52万元", "reason = \"x\"")).0, Some(d("56.7")));
+    assert_eq!(
+        score_of(
+            progress,
+            &ind("成本指标", "≤4万元", "2.52万元", "reason = \"x\"")
+        )
+        .0,
+        Some(d("56.7"))
+    );
     // Over the target: ratio 4/5 × 90 = 72 either way. Units convert: 5万元 = 50000元.
-    assert_eq!(score_of(progress, &ind("成本指标", "≤4万元", "50000元", "reason = \"x\"")).0, Some(d("72")));
+    assert_eq!(
+        score_of(
+            progress,
+            &ind("成本指标", "≤4万元", "50000元", "reason = \"x\"")
+        )
+        .0,
+        Some(d("72"))
+    );
 }
 
 #[test]
 fn target_zero() {
     // A = 0: met or not met, full or nothing, no division.
-    assert_eq!(score_of("", &ind("质量指标", "≤0起", "0起", "")).0, Some(d("90")));
-    assert_eq!(score_of("", &ind("质量指标", "≤0起", "2起", "reason = \"x\"")).0, Some(d("0")));
-    assert_eq!(score_of("", &ind("数量指标", ">0", "0", "reason = \"x\"")).0, Some(d("0")));
+    assert_eq!(
+        score_of("", &ind("质量指标", "≤0起", "0起", "")).0,
+        Some(d("90"))
+    );
+    assert_eq!(
+        score_of("", &ind("质量指标", "≤0起", "2起", "reason = \"x\"")).0,
+        Some(d("0"))
+    );
+    assert_eq!(
+        score_of("", &ind("数量指标", ">0", "0", "reason = \"x\"")).0,
+        Some(d("0"))
+    );
 }
 
 #[test]
 fn rounding_ties_half_up_and_down() {
     // 1 / 8 × 90 = 11.25 exactly: 1 decimal half-up → 11.3, down → 11.2; 0 decimals → 11.
     let half_up_1 = "[scoring]\ndecimals = 1";
-    assert_eq!(score_of(half_up_1, &ind("数量指标", "≥8", "1", "reason = \"x\"")).0, Some(d("11.3")));
+    assert_eq!(
+        score_of(half_up_1, &ind("数量指标", "≥8", "1", "reason = \"x\"")).0,
+        Some(d("11.3"))
+    );
     let down_1 = "[scoring]\ndecimals = 1\nrounding = \"down\"";
-    assert_eq!(score_of(down_1, &ind("数量指标", "≥8", "1", "reason = \"x\"")).0, Some(d("11.2")));
+    assert_eq!(
+        score_of(down_1, &ind("数量指标", "≥8", "1", "reason = \"x\"")).0,
+        Some(d("11.2"))
+    );
     let zero = "[scoring]\ndecimals = 0";
-    assert_eq!(score_of(zero, &ind("数量指标", "≥8", "1", "reason = \"x\"")).0, Some(d("11")));
+    assert_eq!(
+        score_of(zero, &ind("数量指标", "≥8", "1", "reason = \"x\"")).0,
+        Some(d("11"))
+    );
     // 0.005 tie at 2 decimals: 1/16 × 90 = 5.625 → 5.63 (banker's would give 5.62); down → 5.62.
-    assert_eq!(score_of("", &ind("数量指标", "≥16", "1", "reason = \"x\"")).0, Some(d("5.63")));
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥16", "1", "reason = \"x\"")).0,
+        Some(d("5.63"))
+    );
     let down = "[scoring]\nrounding = \"down\"";
-    assert_eq!(score_of(down, &ind("数量指标", "≥16", "1", "reason = \"x\"")).0, Some(d("5.62")));
+    assert_eq!(
+        score_of(down, &ind("数量指标", "≥16", "1", "reason = \"x\"")).0,
+        Some(d("5.62"))
+    );
 }
 
 #[test]
 fn executed_over_budget_is_capped_and_warned() {
-    let r = check_text(&project("", &ind("数量指标", "≥1", "1", "")).replace("executed = 100", "executed = 120"));
+    let r = check_text(
+        &project("", &ind("数量指标", "≥1", "1", "")).replace("executed = 100", "executed = 120"),
+    );
     let f = r.funds.as_ref().unwrap();
     assert_eq!(f.total.rate, Some(d("120")));
     assert_eq!(f.score, Some(d("10")));
@@ -204,14 +294,18 @@ fn executed_over_budget_is_capped_and_warned() {
 
 #[test]
 fn zero_budget_is_an_error_not_a_crash() {
-    let r = check_text(&project("", &ind("数量指标", "≥1", "1", "")).replace("budget = 100", "budget = 0"));
+    let r = check_text(
+        &project("", &ind("数量指标", "≥1", "1", "")).replace("budget = 100", "budget = 0"),
+    );
     assert!(codes(&r).contains(&"zero-budget"));
     assert_eq!(r.total, None);
 }
 
 #[test]
 fn low_execution_warns_without_reason() {
-    let r = check_text(&project("", &ind("数量指标", "≥1", "1", "")).replace("executed = 100", "executed = 50"));
+    let r = check_text(
+        &project("", &ind("数量指标", "≥1", "1", "")).replace("executed = 100", "executed = 50"),
+    );
     assert_eq!(r.funds.as_ref().unwrap().score, Some(d("5")));
     assert!(codes(&r).contains(&"low-execution"));
     assert_eq!(r.total, Some(d("95")));
@@ -219,23 +313,56 @@ fn low_execution_warns_without_reason() {
 
 #[test]
 fn qualitative_rules() {
-    assert_eq!(score_of("", &ind("时效指标", "全年", "全年", "")).0, Some(d("90")));
-    assert_eq!(score_of("", &ind("质量指标", "优良中低差", "优", "")).0, Some(d("90")));
+    assert_eq!(
+        score_of("", &ind("时效指标", "全年", "全年", "")).0,
+        Some(d("90"))
+    );
+    assert_eq!(
+        score_of("", &ind("质量指标", "优良中低差", "优", "")).0,
+        Some(d("90"))
+    );
     let (s, r) = score_of("", &ind("质量指标", "显著", "较好", ""));
     assert_eq!(s, None);
     assert!(codes(&r).contains(&"grade-required"));
-    assert_eq!(score_of("", &ind("质量指标", "显著", "较好", "grade = \"达成\"")).0, Some(d("90")));
+    assert_eq!(
+        score_of("", &ind("质量指标", "显著", "较好", "grade = \"达成\"")).0,
+        Some(d("90"))
+    );
     // 部分达成: 60 %–80 % of 90 = 54…72.
-    let (s, r) = score_of("", &ind("质量指标", "显著", "一般", "grade = \"部分达成\"\nscore = 60\nreason = \"x\""));
+    let (s, r) = score_of(
+        "",
+        &ind(
+            "质量指标",
+            "显著",
+            "一般",
+            "grade = \"部分达成\"\nscore = 60\nreason = \"x\"",
+        ),
+    );
     assert_eq!(s, Some(d("60")));
     assert!(codes(&r).is_empty(), "{:?}", codes(&r));
-    let (_, r) = score_of("", &ind("质量指标", "显著", "一般", "grade = \"部分达成\"\nscore = 80\nreason = \"x\""));
+    let (_, r) = score_of(
+        "",
+        &ind(
+            "质量指标",
+            "显著",
+            "一般",
+            "grade = \"部分达成\"\nscore = 80\nreason = \"x\"",
+        ),
+    );
     assert!(codes(&r).contains(&"score-outside-band"));
     let (_, r) = score_of("", &ind("质量指标", "显著", "一般", "grade = \"未达成\""));
     assert!(codes(&r).contains(&"score-required"));
     // 江西-style bands [80, 50]: 部分达成 from 45.
     let bands = "[scoring]\nbands = [80, 50]";
-    let (s, r) = score_of(bands, &ind("质量指标", "显著", "一般", "grade = \"部分达成\"\nscore = 45\nreason = \"x\""));
+    let (s, r) = score_of(
+        bands,
+        &ind(
+            "质量指标",
+            "显著",
+            "一般",
+            "grade = \"部分达成\"\nscore = 45\nreason = \"x\"",
+        ),
+    );
     assert_eq!(s, Some(d("45")));
     assert!(codes(&r).is_empty(), "{:?}", codes(&r));
 }
@@ -243,10 +370,22 @@ fn qualitative_rules() {
 #[test]
 fn tiers_first_reached_wins() {
     let tiers = "tiers = [{ at_least = \"98%\", score = 90 }, { at_least = \"95%\", score = 80 }, { at_least = \"90%\", score = 60 }]\ntiers_text = \"≥98%得满分…\"";
-    assert_eq!(score_of("", &ind("数量指标", "≥98%", "99%", tiers)).0, Some(d("90")));
-    assert_eq!(score_of("", &ind("数量指标", "≥98%", "96.5%", tiers)).0, Some(d("80")));
-    assert_eq!(score_of("", &ind("数量指标", "≥98%", "95%", tiers)).0, Some(d("80")));
-    assert_eq!(score_of("", &ind("数量指标", "≥98%", "80%", tiers)).0, Some(d("0")));
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥98%", "99%", tiers)).0,
+        Some(d("90"))
+    );
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥98%", "96.5%", tiers)).0,
+        Some(d("80"))
+    );
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥98%", "95%", tiers)).0,
+        Some(d("80"))
+    );
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥98%", "80%", tiers)).0,
+        Some(d("0"))
+    );
 }
 
 #[test]
@@ -257,9 +396,20 @@ fn stated_scores() {
     let (s, r) = score_of("", &ind("数量指标", "≥10", "10", "score = 85"));
     assert_eq!(s, Some(d("85")));
     let c = codes(&r);
-    assert!(c.contains(&"stated-score-differs") && c.contains(&"missing-reason"), "{c:?}");
+    assert!(
+        c.contains(&"stated-score-differs") && c.contains(&"missing-reason"),
+        "{c:?}"
+    );
     // Explained by a reason: no warning.
-    let (_, r) = score_of("", &ind("数量指标", "≥10", "10", "score = 85\nreason = \"目标设定偏低，扣分\""));
+    let (_, r) = score_of(
+        "",
+        &ind(
+            "数量指标",
+            "≥10",
+            "10",
+            "score = 85\nreason = \"目标设定偏低，扣分\"",
+        ),
+    );
     assert!(codes(&r).is_empty(), "{:?}", codes(&r));
 }
 
@@ -282,7 +432,10 @@ fn overachievement_and_assumed_direction() {
 
 #[test]
 fn not_applicable_rows_rescale_the_total() {
-    let r = check_text(&project("", "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥10\"\nactual = \"5\"\nweight = 45\nreason = \"x\"\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"质量指标\"\nweight = 45\napplicable = false"));
+    let r = check_text(&project(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥10\"\nactual = \"5\"\nweight = 45\nreason = \"x\"\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"质量指标\"\nweight = 45\napplicable = false",
+    ));
     // 10 + 22.5 = 32.5 of 55 applicable → 32.5 × 100 / 55 = 59.0909… → 59.09.
     assert_eq!(r.total, Some(d("59.09")));
     assert_eq!(r.grade, Some("差"));
@@ -290,9 +443,15 @@ fn not_applicable_rows_rescale_the_total() {
 
 #[test]
 fn weights_must_sum_to_100_and_grade_bands() {
-    let r = check_text(&project("", &ind("数量指标", "≥1", "1", "").replace("weight = 90", "weight = 80")));
+    let r = check_text(&project(
+        "",
+        &ind("数量指标", "≥1", "1", "").replace("weight = 90", "weight = 80"),
+    ));
     assert!(codes(&r).contains(&"weights-sum"));
-    let r = check_text(&project("[scoring]\ngrades = [95, 85, 70]", &ind("数量指标", "≥10", "9", "reason = \"x\"")));
+    let r = check_text(&project(
+        "[scoring]\ngrades = [95, 85, 70]",
+        &ind("数量指标", "≥10", "9", "reason = \"x\""),
+    ));
     // 10 + 81 = 91 → 良 under [95, 85, 70].
     assert_eq!(r.total, Some(d("91")));
     assert_eq!(r.grade, Some("良"));
@@ -300,7 +459,13 @@ fn weights_must_sum_to_100_and_grade_bands() {
 
 #[test]
 fn budget_weight_20() {
-    let r = check_text(&project("[scoring]\nbudget_weight = 20", &ind("数量指标", "≥1", "1", "").replace("weight = 90", "weight = 80")).replace("executed = 100", "executed = 95"));
+    let r = check_text(
+        &project(
+            "[scoring]\nbudget_weight = 20",
+            &ind("数量指标", "≥1", "1", "").replace("weight = 90", "weight = 80"),
+        )
+        .replace("executed = 100", "executed = 95"),
+    );
     assert_eq!(r.funds.as_ref().unwrap().score, Some(d("19")));
     assert_eq!(r.total, Some(d("99")));
 }
@@ -310,8 +475,13 @@ fn unit_mismatch_and_negative_values() {
     let (s, r) = score_of("", &ind("数量指标", "≥90%", "100元", ""));
     assert_eq!(s, None);
     assert!(codes(&r).contains(&"unit-mismatch"));
-    let r = check_text(&project("", &ind("数量指标", "≥1", "1", "")).replace("executed = 100", "executed = -5"));
+    let r = check_text(
+        &project("", &ind("数量指标", "≥1", "1", "")).replace("executed = 100", "executed = -5"),
+    );
     assert!(codes(&r).contains(&"negative-value"));
     // A bare number takes the other side's unit: 100 against ≥90% is 100 %.
-    assert_eq!(score_of("", &ind("质量指标", "≥90%", "100", "")).0, Some(d("90")));
+    assert_eq!(
+        score_of("", &ind("质量指标", "≥90%", "100", "")).0,
+        Some(d("90"))
+    );
 }
