@@ -177,7 +177,8 @@ fn computed_score(
                 problems.push(unit_mismatch(ind, &bound, b));
                 return (None, Method::Tiers);
             }
-            if b.value >= bound.value {
+            let (bound_value, b_value) = target::aligned(&bound, b);
+            if b_value >= bound_value {
                 return (Some(tier.score), Method::Tiers);
             }
         }
@@ -257,7 +258,7 @@ fn quantitative(
             assumed
         }
     };
-    let (a, b) = (a.value, b.value);
+    let (a, b) = target::aligned(a, b);
     if b < Decimal::ZERO {
         problems.push(
             Problem::error("negative-value", ind.path("actual"), "实际完成值不能为负数")

@@ -72,6 +72,23 @@ pub struct Quantity {
     pub comparator: Option<Comparator>,
     pub value: Decimal,
     pub unit: Unit,
+    /// The 万/亿 multiplier as written (1 when none), so that a bare number against
+    /// "≤8.71万元" is read in 万元 too.
+    pub scale: Decimal,
+}
+
+/// The values of two quantities in a common unit: a side written as a bare number (no unit, no
+/// 万/亿) takes the other side's unit *and* multiplier ("8.71" against "=8.71万元" is 8.71万元).
+pub fn aligned(a: &Quantity, b: &Quantity) -> (Decimal, Decimal) {
+    let bare = |q: &Quantity| q.unit == Unit::None && q.scale == Decimal::ONE;
+    let scaled = |q: &Quantity, by: Decimal| q.value.checked_mul(by).unwrap_or(q.value);
+    if bare(b) && !bare(a) {
+        (a.value, scaled(b, a.scale))
+    } else if bare(a) && !bare(b) {
+        (scaled(a, b.scale), b.value)
+    } else {
+        (a.value, b.value)
+    }
 }
 
 /// What a target or actual cell means for scoring.
@@ -125,7 +142,7 @@ pub fn parse(text: &str) -> Parsed {
     } else {
         (Decimal::ONE, tail)
     };
-    let unit_text = unit_text.trim_start_matches(['余', '多']);
+    let unit_text = strip_note(unit_text.trim_start_matches(['余', '多']));
     // A unit never contains digits: "2021年12月底前" is a date phrase, not 2021 of a unit.
     if unit_text
         .chars()
@@ -138,14 +155,8 @@ pub fn parse(text: &str) -> Parsed {
         None => return Parsed::Qualitative(trimmed.to_string()),
     };
     let unit = match unit_text.trim() {
-        "" => {
-            if multiplier == Decimal::ONE {
-                Unit::None
-            } else {
-                // "2.3万" alone: the 万 is a count multiplier with no unit.
-                Unit::None
-            }
-        }
+        // "2.3万" alone: the 万 is a count multiplier with no unit.
+        "" => Unit::None,
         "%" | "％" => Unit::Percent,
         "元" => Unit::Yuan,
         other => Unit::Other(other.to_string()),
@@ -154,7 +165,16 @@ pub fn parse(text: &str) -> Parsed {
         comparator,
         value: value.normalize(),
         unit,
+        scale: multiplier,
     })
+}
+
+/// "% (按实际要求完成)" → "%": a parenthetical note after the unit is for people, not for scoring.
+fn strip_note(unit: &str) -> &str {
+    match unit.find(['(', '（']) {
+        Some(i) if unit.trim_end().ends_with([')', '）']) => unit[..i].trim_end(),
+        _ => unit,
+    }
 }
 
 fn split_comparator(text: &str) -> (Option<Comparator>, &str) {
@@ -246,6 +266,8 @@ mod tests {
         assert_eq!(q("≧95％").unit, Unit::Percent);
         assert_eq!(q("4.4万/人").unit, Unit::Other("/人".into()));
         assert_eq!(q("2,243,764元").value, dec!(2243764));
+        assert_eq!(q("100% (按实际要求完成)").unit, Unit::Percent);
+        assert_eq!(q("100%（按需）").value, dec!(100));
         assert_eq!(q("700余人次").unit, Unit::Other("人次".into()));
         assert_eq!(q("2万余元").value, dec!(20000));
         let t = q("95%以上");
@@ -261,6 +283,19 @@ mod tests {
         assert_eq!(best_level("优良中低差"), Some('优'));
         assert_eq!(best_level("高中低"), Some('高'));
         assert_eq!(best_level("显著"), None);
+    }
+
+    #[test]
+    fn bare_numbers_take_the_other_sides_multiplier() {
+        assert_eq!(
+            aligned(&q("=8.71万元"), &q("8.71")),
+            (dec!(87100), dec!(87100))
+        );
+        assert_eq!(aligned(&q("≥800"), &q("832")), (dec!(800), dec!(832)));
+        assert_eq!(
+            aligned(&q("≥2.3万份"), &q("25000份")),
+            (dec!(23000), dec!(25000))
+        );
     }
 
     #[test]
