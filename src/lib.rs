@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod decimal;
 pub mod diagnostics;
+pub mod document;
 pub mod export;
 pub mod forms;
 pub mod load;
@@ -16,6 +17,7 @@ pub mod placeholder;
 pub mod policy;
 pub mod problem;
 pub mod raw;
+pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod schema;

@@ -1,11 +1,12 @@
 //! The `jixiao` command line: argument parsing and output; the work is done by the library.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use jixiao::render::{Engine, EngineOptions};
 use jixiao::{Checked, Forms};
 
 /// 项目支出绩效自评表：从 TOML 计算执行率与得分，排版为 PDF。
@@ -39,11 +40,95 @@ enum Command {
         #[arg(long = "templates", value_name = "DIR")]
         templates: Vec<PathBuf>,
     },
+    /// 排版为 PDF（或 PNG/SVG），每个项目一个文件 (render forms)
+    Render {
+        /// 项目文件 (project files)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件；多个项目时为输出文件夹 (output file, or folder for several projects)
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// 有错误也输出，并加“草稿”水印 (render despite errors, with a 草稿 watermark)
+        #[arg(long)]
+        draft: bool,
+        #[arg(long, value_enum, default_value = "pdf")]
+        format: OutputFormat,
+        /// 加入字体文件夹（可重复）(add fonts)
+        #[arg(long = "font-path", value_name = "DIR")]
+        font_path: Vec<PathBuf>,
+        /// 用户表样文件夹 (user forms)
+        #[arg(long = "templates", value_name = "DIR")]
+        templates: Vec<PathBuf>,
+        /// PDF 标准，如 a-2b (PDF standard)
+        #[arg(long = "pdf-standard", value_name = "STD")]
+        pdf_standard: Option<PdfStandard>,
+        /// PNG 分辨率 (PNG pixels per inch)
+        #[arg(long, default_value = "150")]
+        ppi: f32,
+    },
+    /// 部门汇编：封面、汇总表和所有项目的表，合为一个 PDF (department bundle)
+    Bundle {
+        /// 项目文件夹 (folder of project files)
+        dir: PathBuf,
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        #[arg(long)]
+        draft: bool,
+        #[arg(long = "font-path", value_name = "DIR")]
+        font_path: Vec<PathBuf>,
+        #[arg(long = "templates", value_name = "DIR")]
+        templates: Vec<PathBuf>,
+    },
+    /// 新建项目文件骨架 (write a commented scaffold)
+    New {
+        file: PathBuf,
+        #[arg(long, default_value = "mof-2020")]
+        form: String,
+        /// 评价年度 (evaluation year)
+        #[arg(long, default_value = "2025")]
+        year: i32,
+        #[arg(long = "templates", value_name = "DIR")]
+        templates: Vec<PathBuf>,
+    },
     /// 列出可用表样 (list forms)
     Forms {
         #[arg(long = "templates", value_name = "DIR")]
         templates: Vec<PathBuf>,
     },
+    /// 输出输入格式的 JSON Schema (print the JSON Schema)
+    Schema,
+    /// 导出计算结果表 (export the computed table)
+    Export {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// 输出文件；省略时 csv/json 写到标准输出 (output file)
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        #[arg(long = "templates", value_name = "DIR")]
+        templates: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    Pdf,
+    Png,
+    Svg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PdfStandard {
+    #[value(name = "a-2b")]
+    A2b,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormat {
+    Xlsx,
+    Csv,
+    Json,
 }
 
 /// Exit codes of cli.md.
@@ -78,6 +163,133 @@ fn run(cli: Cli) -> Result<u8, String> {
             print_check(&checked, format)?;
             Ok(check_exit_code(&checked, strict))
         }
+        Command::Render {
+            files,
+            output,
+            draft,
+            format,
+            font_path,
+            templates,
+            pdf_standard,
+            ppi,
+        } => {
+            let forms = forms(&templates)?;
+            let checked = jixiao::check(&files, &forms).map_err(|e| e.to_string())?;
+            let options = RenderOptions {
+                draft,
+                format,
+                pdfa: pdf_standard.is_some(),
+                ppi,
+            };
+            render(
+                &checked,
+                output.as_deref(),
+                &options,
+                &font_path,
+                &templates,
+            )
+        }
+        Command::Bundle {
+            dir,
+            output,
+            draft,
+            font_path,
+            templates,
+        } => {
+            let forms = forms(&templates)?;
+            let checked =
+                jixiao::check(std::slice::from_ref(&dir), &forms).map_err(|e| e.to_string())?;
+            bundle(
+                &checked,
+                &dir,
+                output.as_deref(),
+                draft,
+                &font_path,
+                &templates,
+            )
+        }
+        Command::New {
+            file,
+            form,
+            year,
+            templates,
+        } => {
+            let forms = forms(&templates)?;
+            let Some(spec) = forms.get(&form) else {
+                let ids: Vec<&str> = forms.ids().collect();
+                return Err(format!("未知的表样“{form}”；可用：{}", ids.join("、")));
+            };
+            if file.exists() {
+                return Err(format!(
+                    "{} 已存在，不覆盖 (refusing to overwrite)",
+                    file.display()
+                ));
+            }
+            let text = jixiao::scaffold::scaffold(spec, year);
+            jixiao::output::write_atomic(&file, text.as_bytes()).map_err(|e| e.to_string())?;
+            eprintln!(
+                "已写入 {}；填写 \"\" 处后运行 jixiao check {}",
+                file.display(),
+                file.display()
+            );
+            Ok(0)
+        }
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&jixiao::schema::schema())
+                .map_err(|e| e.to_string())?;
+            println!("{text}");
+            Ok(0)
+        }
+        Command::Export {
+            paths,
+            format,
+            output,
+            templates,
+        } => {
+            let forms = forms(&templates)?;
+            let checked = jixiao::check(&paths, &forms).map_err(|e| e.to_string())?;
+            let bytes = match format {
+                ExportFormat::Csv => jixiao::export::csv(&checked.reports),
+                ExportFormat::Json => {
+                    let reports: Vec<_> = checked
+                        .reports
+                        .iter()
+                        .map(|r| jixiao::report::to_json(r, &checked.sources))
+                        .collect();
+                    let mut text =
+                        serde_json::to_string_pretty(&reports).map_err(|e| e.to_string())?;
+                    text.push('\n');
+                    text.into_bytes()
+                }
+                ExportFormat::Xlsx => jixiao::export::xlsx(&checked.reports)
+                    .map_err(|e| format!("无法生成 xlsx：{e}"))?,
+            };
+            match output {
+                Some(path) => {
+                    jixiao::output::write_atomic(&path, &bytes).map_err(|e| e.to_string())?
+                }
+                None if format == ExportFormat::Xlsx => {
+                    return Err("xlsx 需要用 -o 指定输出文件".into());
+                }
+                None => std::io::stdout()
+                    .lock()
+                    .write_all(&bytes)
+                    .map_err(|e| e.to_string())?,
+            }
+            for r in &checked.reports {
+                if !r.problems.is_empty() {
+                    eprint!(
+                        "{}",
+                        jixiao::diagnostics::render_problems(
+                            &r.problems,
+                            &checked.sources,
+                            &r.path.display().to_string()
+                        )
+                    );
+                }
+            }
+            Ok(check_exit_code(&checked, false))
+        }
         Command::Forms { templates } => {
             let forms = forms(&templates)?;
             for f in forms.iter() {
@@ -89,6 +301,244 @@ fn run(cli: Cli) -> Result<u8, String> {
             Ok(0)
         }
     }
+}
+
+struct RenderOptions {
+    draft: bool,
+    format: OutputFormat,
+    pdfa: bool,
+    ppi: f32,
+}
+
+fn engine(font_path: &[PathBuf], templates: &[PathBuf]) -> Result<Engine, String> {
+    Engine::new(EngineOptions {
+        font_paths: font_path.to_vec(),
+        template_dirs: templates.to_vec(),
+        today: None,
+    })
+    .map_err(|e| e.to_string())
+}
+
+fn print_problems(checked: &Checked, report: &jixiao::Report, extra: &[jixiao::problem::Problem]) {
+    let all: Vec<_> = report.problems.iter().chain(extra).cloned().collect();
+    if !all.is_empty() {
+        eprint!(
+            "{}",
+            jixiao::diagnostics::render_problems(
+                &all,
+                &checked.sources,
+                &report.path.display().to_string()
+            )
+        );
+    }
+}
+
+/// Where one project's output goes: `-o` as a file (one project) or a folder (several).
+fn output_path(input: &Path, output: Option<&Path>, several: bool, ext: &str) -> PathBuf {
+    match output {
+        Some(out) if several || out.is_dir() => out
+            .join(input.file_stem().unwrap_or_default())
+            .with_extension(ext),
+        Some(out) => out.to_path_buf(),
+        None => input.with_extension(ext),
+    }
+}
+
+/// "表.png" → "表-2.png" for page 2 of a multi-page PNG/SVG.
+fn page_path(path: &Path, page: usize, pages: usize) -> PathBuf {
+    if pages == 1 {
+        return path.to_path_buf();
+    }
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let ext = path.extension().unwrap_or_default().to_string_lossy();
+    path.with_file_name(format!("{stem}-{page}.{ext}"))
+}
+
+fn render(
+    checked: &Checked,
+    output: Option<&Path>,
+    options: &RenderOptions,
+    font_path: &[PathBuf],
+    templates: &[PathBuf],
+) -> Result<u8, String> {
+    if checked.reports.iter().any(|r| r.is_unreadable()) {
+        for r in &checked.reports {
+            print_problems(checked, r, &[]);
+        }
+        return Ok(EXIT_USAGE);
+    }
+    let several = checked.reports.len() > 1;
+    if let Some(out) = output
+        && several
+        && !out.is_dir()
+    {
+        return Err(format!(
+            "渲染多个项目时 -o 须为已存在的文件夹：{}",
+            out.display()
+        ));
+    }
+    // Fonts and templates load once, and only when something is to be rendered.
+    let mut engine_cell: Option<Engine> = None;
+    let mut code = 0;
+    for report in &checked.reports {
+        if report.has_errors() && !options.draft {
+            print_problems(checked, report, &[]);
+            eprintln!(
+                "错误：{} 有错误，未输出（可用 --draft 输出草稿）(refused: the project has errors)",
+                report.path.display()
+            );
+            code = EXIT_DATA;
+            continue;
+        }
+        let engine = match &engine_cell {
+            Some(e) => e,
+            None => engine_cell.insert(engine(font_path, templates)?),
+        };
+        let glyphs = jixiao::document::glyph_problems(engine, report);
+        print_problems(checked, report, &glyphs);
+        let compiled = jixiao::document::compile_form(engine, report, options.draft)
+            .map_err(|e| e.to_string())?;
+        for w in compiled.warnings() {
+            eprintln!("模板警告：{w}");
+        }
+        let ext = match options.format {
+            OutputFormat::Pdf => "pdf",
+            OutputFormat::Png => "png",
+            OutputFormat::Svg => "svg",
+        };
+        let path = output_path(&report.path, output, several, ext);
+        let pages: Vec<Vec<u8>> = match options.format {
+            OutputFormat::Pdf => {
+                let date = if options.pdfa {
+                    Some(pdfa_date(report))
+                } else {
+                    None
+                };
+                let meta = jixiao::document::pdf_meta(report, date, options.pdfa);
+                vec![jixiao::render::to_pdf(&compiled, &meta).map_err(|e| e.to_string())?]
+            }
+            OutputFormat::Png => {
+                jixiao::render::to_png(&compiled, options.ppi).map_err(|e| e.to_string())?
+            }
+            OutputFormat::Svg => jixiao::render::to_svg(&compiled)
+                .into_iter()
+                .map(String::into_bytes)
+                .collect(),
+        };
+        for (i, bytes) in pages.iter().enumerate() {
+            let target = page_path(&path, i + 1, pages.len());
+            jixiao::output::write_atomic(&target, bytes).map_err(|e| e.to_string())?;
+            eprintln!("已写入 {}", target.display());
+        }
+    }
+    Ok(code)
+}
+
+/// PDF/A needs a document date: the form's filing date, else the bundle date, else today.
+fn pdfa_date(report: &jixiao::Report) -> (i32, u8, u8) {
+    let project = report.project.as_ref();
+    if let Some(d) = project.and_then(|p| jixiao::document::parse_date(&p.signature.date)) {
+        eprintln!(
+            "PDF/A 文档日期取填报日期 signature.date：{}-{:02}-{:02}",
+            d.0, d.1, d.2
+        );
+        return d;
+    }
+    if let Some(d) = project
+        .and_then(|p| p.bundle.date.as_deref())
+        .and_then(jixiao::document::parse_date)
+    {
+        eprintln!(
+            "PDF/A 文档日期取 [bundle] date：{}-{:02}-{:02}",
+            d.0, d.1, d.2
+        );
+        return d;
+    }
+    let d = today();
+    eprintln!(
+        "PDF/A 文档日期取今天：{}-{:02}-{:02}（可在 [signature] date 中写明填报日期）",
+        d.0, d.1, d.2
+    );
+    d
+}
+
+/// Today's date (UTC) from the system clock, only used where a date is required and none given.
+fn today() -> (i32, u8, u8) {
+    let days = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
+    (y, m, d)
+}
+
+fn bundle(
+    checked: &Checked,
+    dir: &Path,
+    output: Option<&Path>,
+    draft: bool,
+    font_path: &[PathBuf],
+    templates: &[PathBuf],
+) -> Result<u8, String> {
+    let failing: Vec<&jixiao::Report> = checked.reports.iter().filter(|r| r.has_errors()).collect();
+    for r in &checked.reports {
+        print_problems(checked, r, &[]);
+    }
+    if checked.reports.iter().any(|r| r.is_unreadable()) {
+        return Ok(EXIT_USAGE);
+    }
+    if !failing.is_empty() && !draft {
+        eprintln!(
+            "错误：以下 {} 个项目有错误，汇编未输出（可用 --draft 输出草稿）：",
+            failing.len()
+        );
+        for r in failing {
+            eprintln!("  {}", r.path.display());
+        }
+        return Ok(EXIT_DATA);
+    }
+    let engine = engine(font_path, templates)?;
+    let ordered = jixiao::document::bundle_order(&checked.reports);
+    let compiled =
+        jixiao::document::compile_bundle(&engine, &ordered, draft).map_err(|e| e.to_string())?;
+    let title = jixiao::document::bundle_data(&ordered, draft)["title"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let meta = jixiao::render::PdfMeta {
+        title,
+        author: String::new(),
+        date: None,
+        pdfa: false,
+    };
+    let pdf = jixiao::render::to_pdf(&compiled, &meta).map_err(|e| e.to_string())?;
+    let path = match output {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let name = dir
+                .canonicalize()
+                .ok()
+                .and_then(|d| d.file_name().map(|n| n.to_os_string()))
+                .unwrap_or_else(|| "汇编".into());
+            dir.join(Path::new(&name).with_extension("pdf"))
+        }
+    };
+    jixiao::output::write_atomic(&path, &pdf).map_err(|e| e.to_string())?;
+    eprintln!(
+        "已写入 {}（{} 个项目，{} 页）",
+        path.display(),
+        ordered.len(),
+        compiled.page_count()
+    );
+    Ok(0)
 }
 
 fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {

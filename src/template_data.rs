@@ -87,11 +87,8 @@ pub fn build(report: &Report, options: &DataOptions) -> Option<Value> {
                         .filter(|r| &r.indicator.level2 == l2)
                         .map(|r| {
                             let i = &r.indicator;
-                            let reason = r
-                                .reason
-                                .clone()
-                                .or_else(|| i.tiers_text.as_ref().map(|t| t.value.clone()))
-                                .unwrap_or_default();
+                            let reason = r.reason.clone().unwrap_or_default();
+                            let rule = i.tiers_text.as_ref().map(|t| t.value.clone()).unwrap_or_default();
                             json!({
                                 "name": i.name,
                                 "target": i.target.as_ref().map(|t| t.value.clone()).unwrap_or_default(),
@@ -99,12 +96,20 @@ pub fn build(report: &Report, options: &DataOptions) -> Option<Value> {
                                 "weight": if i.applicable { i.weight.as_ref().map(|w| score(Some(w.value), form)).unwrap_or_default() } else { String::new() },
                                 "score": score(r.scored.score, form),
                                 "reason": reason,
+                                "rule": rule,
                                 "note": r.note.clone().unwrap_or_default(),
                                 "applicable": i.applicable,
                             })
                         })
                         .collect();
-                    json!({ "name": l2, "indicators": indicators })
+                    // A form may print a 二级 name other than the canonical one (xinjiang: 满意度指标).
+                    let printed = form
+                        .labels
+                        .get("level2_names")
+                        .and_then(|names| names.get(l2.as_str()))
+                        .and_then(|v| v.as_str())
+                        .unwrap_or(l2);
+                    json!({ "name": printed, "indicators": indicators })
                 })
                 .collect();
             json!({

@@ -44,3 +44,14 @@ fn every_example_matches_its_golden_report() {
         "check output differs from tests/golden for: {failures:?}"
     );
 }
+
+#[test]
+fn readme_lists_every_problem_code() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    for (code, _) in jixiao::problem::CODES {
+        assert!(
+            readme.contains(&format!("`{code}`")),
+            "README.md does not document {code}"
+        );
+    }
+}

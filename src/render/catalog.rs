@@ -51,17 +51,24 @@ pub(crate) struct Catalog {
 pub fn is_valid_form_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !id.starts_with('-')
         && !id.ends_with('-')
 }
 
 impl Catalog {
-    pub(crate) fn new(builtin: &'static Dir<'static>, user_dirs: &[PathBuf]) -> Result<Self, RenderError> {
+    pub(crate) fn new(
+        builtin: &'static Dir<'static>,
+        user_dirs: &[PathBuf],
+    ) -> Result<Self, RenderError> {
         let mut forms = BTreeMap::new();
         let mut notes = vec![];
         for dir in builtin.dirs() {
-            let Some(id) = dir.path().file_name().and_then(|n| n.to_str()) else { continue };
+            let Some(id) = dir.path().file_name().and_then(|n| n.to_str()) else {
+                continue;
+            };
             if !is_valid_form_id(id) {
                 continue;
             }
@@ -77,12 +84,20 @@ impl Catalog {
                 toml: toml.contents_utf8().unwrap_or_default().to_string(),
                 overrides_builtin: false,
             };
-            forms.insert(id.to_string(), FormEntry { info, files: FormFiles::Embedded(dir) });
+            forms.insert(
+                id.to_string(),
+                FormEntry {
+                    info,
+                    files: FormFiles::Embedded(dir),
+                },
+            );
         }
 
         for root in user_dirs {
-            let meta = std::fs::metadata(root)
-                .map_err(|e| RenderError::Io { path: root.clone(), message: e.to_string() })?;
+            let meta = std::fs::metadata(root).map_err(|e| RenderError::Io {
+                path: root.clone(),
+                message: e.to_string(),
+            })?;
             if !meta.is_dir() {
                 return Err(RenderError::Io {
                     path: root.clone(),
@@ -94,7 +109,10 @@ impl Catalog {
                 vec![root.clone()]
             } else {
                 let mut v: Vec<PathBuf> = std::fs::read_dir(root)
-                    .map_err(|e| RenderError::Io { path: root.clone(), message: e.to_string() })?
+                    .map_err(|e| RenderError::Io {
+                        path: root.clone(),
+                        message: e.to_string(),
+                    })?
                     .filter_map(|e| e.ok())
                     .map(|e| e.path())
                     .filter(|p| p.is_dir())
@@ -118,11 +136,19 @@ impl Catalog {
     }
 }
 
-fn load_user_form(folder: &Path, notes: &mut Vec<String>) -> Result<Option<FormEntry>, RenderError> {
-    let canonical = folder
-        .canonicalize()
-        .map_err(|e| RenderError::Io { path: folder.to_path_buf(), message: e.to_string() })?;
-    let name = canonical.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+fn load_user_form(
+    folder: &Path,
+    notes: &mut Vec<String>,
+) -> Result<Option<FormEntry>, RenderError> {
+    let canonical = folder.canonicalize().map_err(|e| RenderError::Io {
+        path: folder.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let name = canonical
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_string();
     let toml_path = canonical.join("form.toml");
     let typ_path = canonical.join("form.typ");
     if !toml_path.is_file() && !typ_path.is_file() {
@@ -142,8 +168,10 @@ fn load_user_form(folder: &Path, notes: &mut Vec<String>) -> Result<Option<FormE
         ));
         return Ok(None);
     }
-    let toml = std::fs::read_to_string(&toml_path)
-        .map_err(|e| RenderError::Io { path: toml_path.clone(), message: e.to_string() })?;
+    let toml = std::fs::read_to_string(&toml_path).map_err(|e| RenderError::Io {
+        path: toml_path.clone(),
+        message: e.to_string(),
+    })?;
     Ok(Some(FormEntry {
         info: FormInfo {
             id: name,
@@ -179,7 +207,10 @@ impl FormEntry {
                     )));
                 }
                 if real.is_dir() {
-                    return Some(Err(std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory")));
+                    return Some(Err(std::io::Error::new(
+                        std::io::ErrorKind::IsADirectory,
+                        "is a directory",
+                    )));
                 }
                 Some(std::fs::read(real))
             }

@@ -81,7 +81,11 @@ impl SpanResolver {
         };
         let (name, src) = self.sources.get(&id)?;
         let (line, column) = src.lines().byte_to_line_column(range_start)?;
-        Some(Location { file: name.clone(), line: line + 1, column: column + 1 })
+        Some(Location {
+            file: name.clone(),
+            line: line + 1,
+            column: column + 1,
+        })
     }
 
     pub(crate) fn convert(&self, diag: &SourceDiagnostic) -> Diagnostic {

@@ -62,14 +62,19 @@ pub(crate) struct FontStore {
 
 fn is_font_file(path: &Path) -> bool {
     matches!(
-        path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref(),
         Some("otf" | "ttf" | "ttc" | "otc")
     )
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> =
-        std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for path in entries {
         if path.is_dir() {
@@ -86,8 +91,11 @@ impl FontStore {
         user_paths: &[PathBuf],
         embedded: &'static include_dir::Dir<'static>,
     ) -> Result<Self, RenderError> {
-        let mut store =
-            FontStore { book: LazyHash::new(FontBook::new()), slots: vec![], entries: vec![] };
+        let mut store = FontStore {
+            book: LazyHash::new(FontBook::new()),
+            slots: vec![],
+            entries: vec![],
+        };
 
         // 1. user fonts (files or directories, recursively, sorted for determinism)
         for root in user_paths {
@@ -95,14 +103,23 @@ impl FontStore {
             if root.is_file() {
                 files.push(root.clone());
             } else {
-                walk(root, &mut files)
-                    .map_err(|e| RenderError::Io { path: root.clone(), message: e.to_string() })?;
+                walk(root, &mut files).map_err(|e| RenderError::Io {
+                    path: root.clone(),
+                    message: e.to_string(),
+                })?;
             }
             for path in files {
-                let data = std::fs::read(&path)
-                    .map_err(|e| RenderError::Io { path: path.clone(), message: e.to_string() })?;
+                let data = std::fs::read(&path).map_err(|e| RenderError::Io {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?;
                 for (index, info) in FontInfo::iter(&data).enumerate() {
-                    store.push(FontSource::File(path.clone()), index as u32, info, Some(&path));
+                    store.push(
+                        FontSource::File(path.clone()),
+                        index as u32,
+                        info,
+                        Some(&path),
+                    );
                 }
             }
         }
@@ -127,7 +144,11 @@ impl FontStore {
             index,
         });
         self.book.push(info);
-        self.slots.push(FontSlot { source, index, font: OnceLock::new() });
+        self.slots.push(FontSlot {
+            source,
+            index,
+            font: OnceLock::new(),
+        });
     }
 
     pub(crate) fn book(&self) -> &LazyHash<FontBook> {
@@ -155,7 +176,10 @@ impl FontStore {
     }
 }
 
-fn collect_embedded(dir: &'static include_dir::Dir<'static>, out: &mut Vec<&'static include_dir::File<'static>>) {
+fn collect_embedded(
+    dir: &'static include_dir::Dir<'static>,
+    out: &mut Vec<&'static include_dir::File<'static>>,
+) {
     for entry in dir.entries() {
         match entry {
             include_dir::DirEntry::Dir(d) => collect_embedded(d, out),

@@ -27,7 +27,6 @@ mod tests;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use include_dir::{Dir, include_dir};
 use typst::diag::Warned;
 use typst::foundations::{Datetime, Smart};
 use typst::utils::LazyHash;
@@ -43,10 +42,8 @@ use diag::SpanResolver;
 use fonts::FontStore;
 use world::FormWorld;
 
-/// Built-in templates (`templates/common.typ`, `templates/<id>/form.{toml,typ}`).
-static TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
-/// Built-in fonts (Fandol Song/Hei/Fang, Noto Serif CJK SC subset).
-static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/fonts");
+// Built-in templates and fonts are embedded once, in `crate::assets`.
+use crate::assets::{FONTS, TEMPLATES};
 
 /// Errors of the render module. `Display` is one line per problem, Chinese first.
 #[derive(Debug, thiserror::Error)]
@@ -61,16 +58,24 @@ pub enum RenderError {
     Io { path: PathBuf, message: String },
     /// Typst reported errors while compiling the template.
     #[error("{}", fmt_diags(errors))]
-    Typst { errors: Vec<Diagnostic>, warnings: Vec<Diagnostic> },
+    Typst {
+        errors: Vec<Diagnostic>,
+        warnings: Vec<Diagnostic>,
+    },
     /// PDF/PNG/SVG export failed (e.g. PDF/A conformance).
     #[error("导出失败 (export failed): {}", fmt_diags(errors))]
     Export { errors: Vec<Diagnostic> },
-    #[error("PDF/A 需要文档日期 (PDF/A needs a document date): set PdfMeta.date or EngineOptions.today")]
+    #[error(
+        "PDF/A 需要文档日期 (PDF/A needs a document date): set PdfMeta.date or EngineOptions.today"
+    )]
     PdfaNeedsDate,
 }
 
 fn fmt_diags(d: &[Diagnostic]) -> String {
-    d.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+    d.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Options for [`Engine::new`].
@@ -165,12 +170,21 @@ impl Engine {
         let library = Library::builder().build();
         let fonts = FontStore::new(&options.font_paths, &FONTS)?;
         let catalog = Catalog::new(&TEMPLATES, &options.template_dirs)?;
-        Ok(Engine { library: LazyHash::new(library), fonts, catalog, today: options.today })
+        Ok(Engine {
+            library: LazyHash::new(library),
+            fonts,
+            catalog,
+            today: options.today,
+        })
     }
 
     /// Available forms, sorted by id; user forms replace built-ins of the same id.
     pub fn forms(&self) -> Vec<FormInfo> {
-        self.catalog.forms.values().map(|f| f.info.clone()).collect()
+        self.catalog
+            .forms
+            .values()
+            .map(|f| f.info.clone())
+            .collect()
     }
 
     /// Problems found while scanning `template_dirs` (skipped folders).
@@ -276,7 +290,11 @@ impl Engine {
         self.compile_main(main, files)
     }
 
-    fn compile_main(&self, main: String, files: Vec<(String, Vec<u8>)>) -> Result<Compiled, RenderError> {
+    fn compile_main(
+        &self,
+        main: String,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<Compiled, RenderError> {
         let world = FormWorld::new(self, main, files);
         let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
         let resolver = SpanResolver {
@@ -290,8 +308,16 @@ impl Engine {
         // keep the memoization cache from growing without bound in long runs
         typst::comemo::evict(30);
         match output {
-            Ok(document) => Ok(Compiled { document, warnings, resolver, today: self.today }),
-            Err(errors) => Err(RenderError::Typst { errors: resolver.convert_all(&errors), warnings }),
+            Ok(document) => Ok(Compiled {
+                document,
+                warnings,
+                resolver,
+                today: self.today,
+            }),
+            Err(errors) => Err(RenderError::Typst {
+                errors: resolver.convert_all(&errors),
+                warnings,
+            }),
         }
     }
 }
@@ -352,8 +378,9 @@ pub fn to_pdf(compiled: &Compiled, meta: &PdfMeta) -> Result<Vec<u8>, RenderErro
         tagged: true,
         pretty: false,
     };
-    typst_pdf::pdf(&doc, &options)
-        .map_err(|errs| RenderError::Export { errors: compiled.resolver.convert_all(&errs) })
+    typst_pdf::pdf(&doc, &options).map_err(|errs| RenderError::Export {
+        errors: compiled.resolver.convert_all(&errs),
+    })
 }
 
 /// One PNG per page at `ppi` pixels per inch.
@@ -367,15 +394,17 @@ pub fn to_png(compiled: &Compiled, ppi: f32) -> Result<Vec<Vec<u8>>, RenderError
         .pages()
         .iter()
         .map(|page| {
-            typst_render::render(page, &opts).encode_png().map_err(|e| RenderError::Export {
-                errors: vec![Diagnostic {
-                    level: Level::Error,
-                    message: format!("PNG: {e}"),
-                    hints: vec![],
-                    location: None,
-                    trace: vec![],
-                }],
-            })
+            typst_render::render(page, &opts)
+                .encode_png()
+                .map_err(|e| RenderError::Export {
+                    errors: vec![Diagnostic {
+                        level: Level::Error,
+                        message: format!("PNG: {e}"),
+                        hints: vec![],
+                        location: None,
+                        trace: vec![],
+                    }],
+                })
         })
         .collect()
 }
@@ -383,5 +412,10 @@ pub fn to_png(compiled: &Compiled, ppi: f32) -> Result<Vec<Vec<u8>>, RenderError
 /// One SVG document per page.
 pub fn to_svg(compiled: &Compiled) -> Vec<String> {
     let opts = typst_svg::SvgOptions::default();
-    compiled.document.pages().iter().map(|p| typst_svg::svg(p, &opts)).collect()
+    compiled
+        .document
+        .pages()
+        .iter()
+        .map(|p| typst_svg::svg(p, &opts))
+        .collect()
 }

@@ -5,7 +5,11 @@ use super::*;
 fn engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        Engine::new(EngineOptions { today: Some((2024, 3, 31)), ..Default::default() }).unwrap()
+        Engine::new(EngineOptions {
+            today: Some((2024, 3, 31)),
+            ..Default::default()
+        })
+        .unwrap()
     })
 }
 
@@ -39,37 +43,83 @@ fn small_doc(name: &str) -> Vec<u8> {
 
 /// Text of all pages with run separators removed.
 fn all_text(c: &Compiled) -> String {
-    (0..c.page_count()).map(|p| c.page_text(p)).collect::<String>().replace('\u{1f}', "")
+    (0..c.page_count())
+        .map(|p| c.page_text(p))
+        .collect::<String>()
+        .replace('\u{1f}', "")
 }
 
 #[test]
 fn compiles_small_doc() {
-    let c = engine().compile_form("mof-2020", &small_doc("流动人员档案管理经费")).unwrap();
+    let c = engine()
+        .compile_form("mof-2020", &small_doc("流动人员档案管理经费"))
+        .unwrap();
     assert_eq!(c.page_count(), 1);
     let text = all_text(&c);
-    for needle in ["项目支出绩效自评表", "（2021年度）", "流动人员档案管理经费", "78.44%", "档案机要邮寄数量", "总分"] {
+    for needle in [
+        "项目支出绩效自评表",
+        "（2021年度）",
+        "流动人员档案管理经费",
+        "78.44%",
+        "档案机要邮寄数量",
+        "总分",
+    ] {
         assert!(text.contains(needle), "missing {needle:?} in {text}");
     }
-    assert!(!text.contains("质量指标"), "empty 二级 groups are omitted on mof-2020");
+    assert!(
+        !text.contains("质量指标"),
+        "empty 二级 groups are omitted on mof-2020"
+    );
 }
 
 #[test]
 fn every_builtin_form_compiles() {
     let forms = engine().forms();
     let ids: Vec<_> = forms.iter().map(|f| f.id.as_str()).collect();
-    for id in ["mof-2020", "inner-mongolia", "beijing", "xinjiang", "shanghai", "chongqing"] {
+    for id in [
+        "mof-2020",
+        "inner-mongolia",
+        "beijing",
+        "xinjiang",
+        "shanghai",
+        "chongqing",
+    ] {
         assert!(ids.contains(&id), "built-in form {id} missing: {ids:?}");
         let c = engine().compile_form(id, &small_doc("测试项目")).unwrap();
         assert!(c.warnings().is_empty(), "{id}: {:?}", c.warnings());
-        assert!(forms.iter().find(|f| f.id == id).unwrap().toml.contains(&format!("id = \"{id}\"")));
+        assert!(
+            forms
+                .iter()
+                .find(|f| f.id == id)
+                .unwrap()
+                .toml
+                .contains(&format!("id = \"{id}\""))
+        );
     }
 }
 
 #[test]
 fn pdf_is_deterministic() {
-    let meta = PdfMeta { title: "流动人员档案管理经费".into(), author: "某中心".into(), date: Some((2022, 3, 1)), pdfa: false };
-    let a = to_pdf(&engine().compile_form("mof-2020", &small_doc("流动人员档案管理经费")).unwrap(), &meta).unwrap();
-    let b = to_pdf(&engine().compile_form("mof-2020", &small_doc("流动人员档案管理经费")).unwrap(), &meta).unwrap();
+    let meta = PdfMeta {
+        title: "流动人员档案管理经费".into(),
+        author: "某中心".into(),
+        date: Some((2022, 3, 1)),
+        pdfa: false,
+    };
+    let a = to_pdf(
+        &engine()
+            .compile_form("mof-2020", &small_doc("流动人员档案管理经费"))
+            .unwrap(),
+        &meta,
+    )
+    .unwrap();
+    let b = to_pdf(
+        &engine()
+            .compile_form("mof-2020", &small_doc("流动人员档案管理经费"))
+            .unwrap(),
+        &meta,
+    )
+    .unwrap();
     assert!(a.starts_with(b"%PDF-"));
     assert!(a == b, "two renders of the same input differ");
 }
@@ -77,13 +127,27 @@ fn pdf_is_deterministic() {
 #[test]
 fn pdfa_needs_and_uses_a_date() {
     let c = engine().compile_form("mof-2020", &small_doc("x")).unwrap();
-    let pdf = to_pdf(&c, &PdfMeta { title: "x".into(), pdfa: true, ..Default::default() }).unwrap();
+    let pdf = to_pdf(
+        &c,
+        &PdfMeta {
+            title: "x".into(),
+            pdfa: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     // engine `today` (2024-03-31) is the fallback date
     assert!(String::from_utf8_lossy(&pdf).contains("2024-03-31"));
     let no_date = Engine::new(EngineOptions::default()).unwrap();
     let c = no_date.compile_form("mof-2020", &small_doc("x")).unwrap();
     assert!(matches!(
-        to_pdf(&c, &PdfMeta { pdfa: true, ..Default::default() }),
+        to_pdf(
+            &c,
+            &PdfMeta {
+                pdfa: true,
+                ..Default::default()
+            }
+        ),
         Err(RenderError::PdfaNeedsDate)
     ));
 }
@@ -91,7 +155,9 @@ fn pdfa_needs_and_uses_a_date() {
 #[test]
 fn hostile_text_prints_literally() {
     let hostile = r#"#panic("x") $a$ *b* \ ]"#;
-    let c = engine().compile_form("mof-2020", &small_doc(hostile)).unwrap();
+    let c = engine()
+        .compile_form("mof-2020", &small_doc(hostile))
+        .unwrap();
     let text = all_text(&c);
     // layout may split runs at spaces; compare without whitespace
     let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
@@ -108,7 +174,10 @@ fn unknown_and_invalid_form_ids() {
         engine().compile_form("nope", &small_doc("x")),
         Err(RenderError::UnknownForm { .. })
     ));
-    assert!(matches!(engine().compile_form("mof-2020", b"{"), Err(RenderError::Data(_))));
+    assert!(matches!(
+        engine().compile_form("mof-2020", b"{"),
+        Err(RenderError::Data(_))
+    ));
 }
 
 fn user_form(dir: &std::path::Path, id: &str, typ: &str) {
@@ -128,9 +197,17 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 #[test]
 fn missing_path_is_an_error_with_location() {
     let dir = temp_dir("missing");
-    user_form(&dir, "bad", "#import \"/common.typ\": *\n\n#let form(data) = include \"/etc/passwd\"\n");
+    user_form(
+        &dir,
+        "bad",
+        "#import \"/common.typ\": *\n\n#let form(data) = include \"/etc/passwd\"\n",
+    );
     user_form(&dir, "bad2", "#let form(data) = read(\"nothere.txt\")\n");
-    let e = Engine::new(EngineOptions { template_dirs: vec![dir.clone()], ..Default::default() }).unwrap();
+    let e = Engine::new(EngineOptions {
+        template_dirs: vec![dir.clone()],
+        ..Default::default()
+    })
+    .unwrap();
     for (id, line) in [("bad", 3), ("bad2", 1)] {
         match e.compile_form(id, &small_doc("x")) {
             Err(RenderError::Typst { errors, .. }) => {
@@ -144,8 +221,16 @@ fn missing_path_is_an_error_with_location() {
         }
     }
     // a user form may import built-in forms and its own files by path
-    user_form(&dir, "ok", "#import \"/forms/mof-2020/form.typ\": form as base\n#let form(data) = base(data)\n");
-    let e = Engine::new(EngineOptions { template_dirs: vec![dir.clone()], ..Default::default() }).unwrap();
+    user_form(
+        &dir,
+        "ok",
+        "#import \"/forms/mof-2020/form.typ\": form as base\n#let form(data) = base(data)\n",
+    );
+    let e = Engine::new(EngineOptions {
+        template_dirs: vec![dir.clone()],
+        ..Default::default()
+    })
+    .unwrap();
     e.compile_form("ok", &small_doc("x")).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -153,12 +238,23 @@ fn missing_path_is_an_error_with_location() {
 #[test]
 fn package_imports_are_refused() {
     let dir = temp_dir("pkg");
-    user_form(&dir, "pkg", "#import \"@preview/tablex:0.0.8\": *\n#let form(data) = []\n");
-    let e = Engine::new(EngineOptions { template_dirs: vec![dir.clone()], ..Default::default() }).unwrap();
+    user_form(
+        &dir,
+        "pkg",
+        "#import \"@preview/tablex:0.0.8\": *\n#let form(data) = []\n",
+    );
+    let e = Engine::new(EngineOptions {
+        template_dirs: vec![dir.clone()],
+        ..Default::default()
+    })
+    .unwrap();
     match e.compile_form("pkg", &small_doc("x")) {
         Err(RenderError::Typst { errors, .. }) => {
             let msg = errors[0].to_string();
-            assert!(msg.contains("jixiao") && msg.contains("@preview/tablex"), "{msg}");
+            assert!(
+                msg.contains("jixiao") && msg.contains("@preview/tablex"),
+                "{msg}"
+            );
             assert_eq!(errors[0].location.as_ref().unwrap().line, 1);
         }
         other => panic!("expected refusal, got {:?}", other.map(|_| ())),
@@ -170,7 +266,11 @@ fn package_imports_are_refused() {
 fn user_forms_override_builtins() {
     let dir = temp_dir("override");
     user_form(&dir, "beijing", "#let form(data) = [用户表样]\n");
-    let e = Engine::new(EngineOptions { template_dirs: vec![dir.clone()], ..Default::default() }).unwrap();
+    let e = Engine::new(EngineOptions {
+        template_dirs: vec![dir.clone()],
+        ..Default::default()
+    })
+    .unwrap();
     let f = e.forms().into_iter().find(|f| f.id == "beijing").unwrap();
     assert!(f.overrides_builtin && matches!(f.origin, FormOrigin::Dir(_)));
     let c = e.compile_form("beijing", &small_doc("x")).unwrap();
@@ -181,7 +281,11 @@ fn user_forms_override_builtins() {
 #[test]
 fn today_is_fixed_not_wall_clock() {
     let dir = temp_dir("today");
-    user_form(&dir, "day", "#let form(data) = [#datetime.today().display()]\n");
+    user_form(
+        &dir,
+        "day",
+        "#let form(data) = [#datetime.today().display()]\n",
+    );
     let e = Engine::new(EngineOptions {
         template_dirs: vec![dir.clone()],
         today: Some((2021, 12, 31)),
@@ -195,16 +299,28 @@ fn today_is_fixed_not_wall_clock() {
 #[test]
 fn missing_glyphs_reports_uncovered_chars() {
     let e = engine();
-    assert!(e.missing_glyphs("流动人员档案 2.52万元 ≥90% （）—").is_empty(), "{:?}", e.missing_glyphs("流动人员档案 2.52万元 ≥90% （）—"));
+    assert!(
+        e.missing_glyphs("流动人员档案 2.52万元 ≥90% （）—")
+            .is_empty(),
+        "{:?}",
+        e.missing_glyphs("流动人员档案 2.52万元 ≥90% （）—")
+    );
     // U+E000 is a private-use code point no shipped font covers; whitespace is ignored
     assert_eq!(e.missing_glyphs("a\u{E000} \t\n\u{E000}"), vec!['\u{E000}']);
 }
 
 #[test]
 fn font_families_used_by_common_typ_are_registered() {
-    let families: Vec<_> = engine().fonts().iter().map(|f| f.family.to_lowercase()).collect();
+    let families: Vec<_> = engine()
+        .fonts()
+        .iter()
+        .map(|f| f.family.to_lowercase())
+        .collect();
     for fam in ["fandolsong", "fandolhei", "noto serif cjk sc"] {
-        assert!(families.iter().any(|f| f == fam), "{fam} not among {families:?}");
+        assert!(
+            families.iter().any(|f| f == fam),
+            "{fam} not among {families:?}"
+        );
     }
 }
 
@@ -212,37 +328,62 @@ fn font_families_used_by_common_typ_are_registered() {
 fn long_form_breaks_pages_and_repeats_header() {
     let mut doc: serde_json::Value = serde_json::from_slice(&small_doc("长表")).unwrap();
     let inds: Vec<_> = (0..200)
-        .map(|i| serde_json::json!({ "name": format!("指标{i}"), "target": "≥1", "actual": "1",
-            "weight": "0.45", "score": "0.45", "reason": "", "applicable": true }))
+        .map(|i| {
+            serde_json::json!({ "name": format!("指标{i}"), "target": "≥1", "actual": "1",
+            "weight": "0.45", "score": "0.45", "reason": "", "applicable": true })
+        })
         .collect();
     doc["groups"][0]["level2"][0]["indicators"] = serde_json::Value::Array(inds);
-    let c = engine().compile_form("mof-2020", doc.to_string().as_bytes()).unwrap();
+    let c = engine()
+        .compile_form("mof-2020", doc.to_string().as_bytes())
+        .unwrap();
     assert!(c.page_count() >= 4, "{} pages", c.page_count());
     for p in 1..c.page_count() {
-        assert!(c.page_text(p).contains("三级指标"), "header not repeated on page {}", p + 1);
+        assert!(
+            c.page_text(p).contains("三级指标"),
+            "header not repeated on page {}",
+            p + 1
+        );
     }
     assert!(all_text(&c).contains("指标199"));
 }
 
 #[test]
 fn bundle_compiles_with_outline() {
-    let bundle = serde_json::json!({ "title": "2021年度项目支出绩效自评表汇编", "department": "某局",
+    let bundle =
+        serde_json::json!({ "title": "2021年度项目支出绩效自评表汇编", "department": "某局",
         "date": "2022年3月", "page_numbers": true,
         "projects": [{ "name": "甲", "implementer": "某中心", "budget": "70", "executed": "54.91",
                        "rate": "78.44", "score": "94.6", "grade": "优" }],
         "totals": { "budget": "70", "executed": "54.91", "rate": "78.44" } })
-    .to_string();
+        .to_string();
     let a = small_doc("项目甲");
     let b = small_doc("项目乙");
     let c = engine()
-        .compile_bundle(bundle.as_bytes(), &[
-            BundleItem { form_id: "mof-2020", data_json: &a },
-            BundleItem { form_id: "inner-mongolia", data_json: &b },
-        ])
+        .compile_bundle(
+            bundle.as_bytes(),
+            &[
+                BundleItem {
+                    form_id: "mof-2020",
+                    data_json: &a,
+                },
+                BundleItem {
+                    form_id: "inner-mongolia",
+                    data_json: &b,
+                },
+            ],
+        )
         .unwrap();
     assert!(c.page_count() >= 4);
     let text = all_text(&c);
     assert!(text.contains("项目甲") && text.contains("项目乙") && text.contains("共"));
-    let pdf = to_pdf(&c, &PdfMeta { title: "汇编".into(), ..Default::default() }).unwrap();
+    let pdf = to_pdf(
+        &c,
+        &PdfMeta {
+            title: "汇编".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(String::from_utf8_lossy(&pdf).contains("/Outlines"));
 }

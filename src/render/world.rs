@@ -35,12 +35,19 @@ pub(crate) struct FormWorld<'a> {
 }
 
 pub(crate) fn vid(path: &str) -> FileId {
-    RootedPath::new(VirtualRoot::Project, VirtualPath::new(path).expect("valid virtual path"))
-        .intern()
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("valid virtual path"),
+    )
+    .intern()
 }
 
 impl<'a> FormWorld<'a> {
-    pub(crate) fn new(engine: &'a Engine, main_text: String, generated: Vec<(String, Vec<u8>)>) -> Self {
+    pub(crate) fn new(
+        engine: &'a Engine,
+        main_text: String,
+        generated: Vec<(String, Vec<u8>)>,
+    ) -> Self {
         let mut map = HashMap::new();
         map.insert("/main.typ".to_string(), Bytes::from_string(main_text));
         for (path, bytes) in generated {
@@ -104,8 +111,10 @@ impl<'a> FormWorld<'a> {
     /// All sources loaded so far (for resolving spans after compilation).
     pub(crate) fn loaded_sources(&self) -> Vec<(FileId, Source)> {
         let map = self.sources.lock().unwrap();
-        let mut v: Vec<_> =
-            map.iter().filter_map(|(id, s)| s.as_ref().ok().map(|s| (*id, s.clone()))).collect();
+        let mut v: Vec<_> = map
+            .iter()
+            .filter_map(|(id, s)| s.as_ref().ok().map(|s| (*id, s.clone())))
+            .collect();
         v.sort_by_key(|(id, _)| id.into_raw());
         v
     }

@@ -1,0 +1,233 @@
+//! From scored reports to rendered documents: the data documents, the glyph check, PDF metadata
+//! and the department bundle. The CLI and library users both come through here.
+
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+use crate::decimal;
+use crate::problem::Problem;
+use crate::render::{BundleItem, Compiled, Engine, PdfMeta, RenderError};
+use crate::report::Report;
+use crate::template_data::{self, DataOptions};
+
+/// Warnings for characters no font can print (they would come out as empty boxes).
+pub fn glyph_problems(engine: &Engine, report: &Report) -> Vec<Problem> {
+    let Some(project) = &report.project else {
+        return Vec::new();
+    };
+    let mut fields: Vec<(String, &str, Option<crate::source::Loc>)> = vec![
+        ("project.name".into(), project.info.name.as_str(), None),
+        (
+            "project.department".into(),
+            project.info.department.as_str(),
+            None,
+        ),
+        (
+            "project.implementer".into(),
+            project.info.implementer.as_str(),
+            None,
+        ),
+        (
+            "goals.planned".into(),
+            report.planned.as_str(),
+            project.planned.as_ref().map(|f| f.loc.clone()),
+        ),
+        (
+            "goals.achieved".into(),
+            report.achieved.as_str(),
+            project.achieved.as_ref().map(|f| f.loc.clone()),
+        ),
+    ];
+    for r in &report.indicators {
+        let i = &r.indicator;
+        fields.push((i.path("name"), i.name.as_str(), Some(i.loc.clone())));
+        for (key, value) in [("target", &i.target), ("actual", &i.actual)] {
+            if let Some(v) = value {
+                fields.push((i.path(key), v.value.as_str(), Some(v.loc.clone())));
+            }
+        }
+        if let Some(reason) = &r.reason {
+            fields.push((
+                i.path("reason"),
+                reason.as_str(),
+                i.reason.as_ref().map(|f| f.loc.clone()),
+            ));
+        }
+    }
+    fields
+        .into_iter()
+        .filter_map(|(field, text, loc)| {
+            let missing = engine.missing_glyphs(text);
+            if missing.is_empty() {
+                return None;
+            }
+            let chars: String = missing.iter().map(|c| format!("“{c}”(U+{:04X}) ", *c as u32)).collect();
+            Some(
+                Problem::warning(
+                    "missing-glyph",
+                    field,
+                    format!("所有字体都缺少字符 {}，打印时会显示为空框；可用 --font-path 加入含该字的字体", chars.trim_end()),
+                )
+                .at(loc),
+            )
+        })
+        .collect()
+}
+
+/// The data document of one report, as JSON bytes.
+pub fn data_bytes(report: &Report, draft: bool) -> Option<Vec<u8>> {
+    let data = template_data::build(report, &DataOptions { draft })?;
+    serde_json::to_vec(&data).ok()
+}
+
+/// Compile one report's form.
+pub fn compile_form(
+    engine: &Engine,
+    report: &Report,
+    draft: bool,
+) -> Result<Compiled, RenderError> {
+    let data = data_bytes(report, draft)
+        .ok_or_else(|| RenderError::Data("报告没有可排版的项目".into()))?;
+    let form = report.form.as_ref().map_or("mof-2020", |f| f.id.as_str());
+    engine.compile_form(form, &data)
+}
+
+/// PDF metadata for one project: title, author = 实施单位.
+pub fn pdf_meta(report: &Report, date: Option<(i32, u8, u8)>, pdfa: bool) -> PdfMeta {
+    let (name, implementer, title) =
+        report
+            .project
+            .as_ref()
+            .map_or((String::new(), String::new(), String::new()), |p| {
+                let form_title = report
+                    .form
+                    .as_ref()
+                    .map_or("项目支出绩效自评表", |f| f.title.as_str());
+                (
+                    p.info.name.clone(),
+                    p.info.implementer.clone(),
+                    form_title.to_string(),
+                )
+            });
+    PdfMeta {
+        title: format!("{name} {title}"),
+        author: implementer,
+        date,
+        pdfa,
+    }
+}
+
+/// Parse "2022-03-31" (also "2022年3月31日", "2022/3/31") into a date.
+pub fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
+    let parts: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let [y, m, d] = parts[..] else { return None };
+    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    ((1900..=2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then_some((y, m, d))
+}
+
+/// Projects of a bundle in their printed order: `serial` (numeric where it is a number), then
+/// file name.
+pub fn bundle_order(reports: &[Report]) -> Vec<&Report> {
+    let mut ordered: Vec<&Report> = reports.iter().collect();
+    let key = |r: &Report| {
+        let serial = r.project.as_ref().and_then(|p| p.info.serial.clone());
+        let number = serial.as_deref().and_then(decimal::parse);
+        (
+            number.is_none(),
+            number.unwrap_or_default(),
+            serial.unwrap_or_default(),
+            r.path.clone(),
+        )
+    };
+    ordered.sort_by_key(|r| key(r));
+    ordered
+}
+
+/// The cover and 汇总表 data of a bundle (see `templates/README.md`).
+pub fn bundle_data(reports: &[&Report], draft: bool) -> Value {
+    let first = reports.iter().find_map(|r| r.project.as_ref());
+    let year = first.map(|p| p.year).unwrap_or_default();
+    let bundle = first.map(|p| p.bundle.clone()).unwrap_or_default();
+    let department = bundle
+        .department
+        .clone()
+        .or_else(|| first.map(|p| p.info.department.clone()))
+        .unwrap_or_default();
+    let fmt = |d: Option<Decimal>| d.map(|d| decimal::fixed(d, 2)).unwrap_or_default();
+    let projects: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            let p = r.project.as_ref();
+            let f = r.funds.as_ref();
+            json!({
+                "name": p.map(|p| p.info.name.clone()).unwrap_or_default(),
+                "implementer": p.map(|p| p.info.implementer.clone()).unwrap_or_default(),
+                "budget": fmt(f.and_then(|f| f.total.budget)),
+                "executed": fmt(f.and_then(|f| f.total.executed)),
+                "rate": fmt(f.and_then(|f| f.total.rate)),
+                "score": fmt(r.total),
+                "grade": r.grade.unwrap_or(""),
+            })
+        })
+        .collect();
+    let sum = |pick: fn(&Report) -> Option<Decimal>| -> Decimal {
+        reports.iter().filter_map(|r| pick(r)).sum()
+    };
+    let budget = sum(|r| r.funds.as_ref().and_then(|f| f.total.budget));
+    let executed = sum(|r| r.funds.as_ref().and_then(|f| f.total.executed));
+    // Budget-weighted mean execution rate = Σ执行数 / Σ预算数.
+    let rate = crate::scoring::execution_rate(budget, executed)
+        .map(|r| decimal::round(r, 2, decimal::Rounding::HalfUp));
+    json!({
+        "title": bundle.title.unwrap_or_else(|| format!("{year}年度项目支出绩效自评表汇编")),
+        "department": department,
+        "year": year.to_string(),
+        "date": bundle.date.unwrap_or_default(),
+        "draft": draft,
+        "page_numbers": true,
+        "projects": projects,
+        "totals": { "budget": fmt(Some(budget)), "executed": fmt(Some(executed)), "rate": fmt(rate) },
+    })
+}
+
+/// Compile a whole bundle as one Typst document.
+pub fn compile_bundle(
+    engine: &Engine,
+    reports: &[&Report],
+    draft: bool,
+) -> Result<Compiled, RenderError> {
+    let front = serde_json::to_vec(&bundle_data(reports, draft))
+        .map_err(|e| RenderError::Data(e.to_string()))?;
+    let data: Vec<(String, Vec<u8>)> = reports
+        .iter()
+        .filter_map(|r| {
+            let form = r.form.as_ref()?.id.clone();
+            Some((form, data_bytes(r, draft)?))
+        })
+        .collect();
+    let items: Vec<BundleItem> = data
+        .iter()
+        .map(|(form, bytes)| BundleItem {
+            form_id: form,
+            data_json: bytes,
+        })
+        .collect();
+    engine.compile_bundle(&front, &items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("2022-03-31"), Some((2022, 3, 31)));
+        assert_eq!(parse_date("2022年3月31日"), Some((2022, 3, 31)));
+        assert_eq!(parse_date("2022-13-01"), None);
+        assert_eq!(parse_date("三月"), None);
+    }
+}
