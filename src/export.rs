@@ -148,7 +148,7 @@ pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
         used.push(title.clone());
         sheet.set_name(&title)?;
         for (col, h) in HEADER.iter().enumerate() {
-            sheet.write_string(0, col as u16, *h, &bold)?;
+            sheet.write_string(0, col as u16, h, &bold)?;
         }
         for (r, row) in rows(report).iter().enumerate() {
             let r = r as u32 + 1;

@@ -173,7 +173,7 @@ fn computed_score(
                 );
                 return (None, Method::Tiers);
             };
-            if target::common_unit(&bound.unit, &b.unit).is_err() {
+            if target::common_unit(&bound.unit, &b.unit).is_none() {
                 problems.push(unit_mismatch(ind, &bound, b));
                 return (None, Method::Tiers);
             }
@@ -230,7 +230,7 @@ fn quantitative(
     b: &Quantity,
     problems: &mut Vec<Problem>,
 ) -> (Option<Decimal>, Method) {
-    if target::common_unit(&a.unit, &b.unit).is_err() {
+    if target::common_unit(&a.unit, &b.unit).is_none() {
         problems.push(unit_mismatch(ind, a, b));
         return (None, Method::Ge);
     }

@@ -216,12 +216,12 @@ fn split_suffix_comparator(text: &str) -> (&str, Option<Comparator>) {
     (text, None)
 }
 
-/// Two quantities brought to a common unit, or the reason they cannot be.
-pub fn common_unit(a: &Unit, b: &Unit) -> Result<Unit, ()> {
+/// The unit two quantities are compared in, or `None` when they cannot be compared.
+pub fn common_unit(a: &Unit, b: &Unit) -> Option<Unit> {
     match (a, b) {
-        (Unit::None, u) | (u, Unit::None) => Ok(u.clone()),
-        (x, y) if x == y => Ok(x.clone()),
-        _ => Err(()),
+        (Unit::None, u) | (u, Unit::None) => Some(u.clone()),
+        (x, y) if x == y => Some(x.clone()),
+        _ => None,
     }
 }
 
@@ -300,9 +300,12 @@ mod tests {
 
     #[test]
     fn units() {
-        assert_eq!(common_unit(&Unit::None, &Unit::Percent), Ok(Unit::Percent));
-        assert_eq!(common_unit(&Unit::Yuan, &Unit::Yuan), Ok(Unit::Yuan));
-        assert!(common_unit(&Unit::Percent, &Unit::Yuan).is_err());
-        assert!(common_unit(&Unit::Other("人".into()), &Unit::Other("次".into())).is_err());
+        assert_eq!(
+            common_unit(&Unit::None, &Unit::Percent),
+            Some(Unit::Percent)
+        );
+        assert_eq!(common_unit(&Unit::Yuan, &Unit::Yuan), Some(Unit::Yuan));
+        assert!(common_unit(&Unit::Percent, &Unit::Yuan).is_none());
+        assert!(common_unit(&Unit::Other("人".into()), &Unit::Other("次".into())).is_none());
     }
 }

@@ -85,20 +85,19 @@ impl<'a> FormWorld<'a> {
                 .map(Bytes::new)
                 .ok_or_else(|| FileError::NotFound(path.into()));
         }
-        if let Some(rest) = path.strip_prefix("/forms/") {
-            if let Some((id, rel)) = rest.split_once('/') {
-                if let Some(form) = self.engine.catalog.forms.get(id) {
-                    return match form.read(rel) {
-                        None => Err(FileError::NotFound(path.into())),
-                        Some(Ok(data)) => Ok(Bytes::new(data)),
-                        Some(Err(e)) => Err(match e.kind() {
-                            std::io::ErrorKind::PermissionDenied => FileError::AccessDenied,
-                            std::io::ErrorKind::IsADirectory => FileError::IsDirectory,
-                            _ => FileError::Other(Some(e.to_string().into())),
-                        }),
-                    };
-                }
-            }
+        if let Some(rest) = path.strip_prefix("/forms/")
+            && let Some((id, rel)) = rest.split_once('/')
+            && let Some(form) = self.engine.catalog.forms.get(id)
+        {
+            return match form.read(rel) {
+                None => Err(FileError::NotFound(path.into())),
+                Some(Ok(data)) => Ok(Bytes::new(data)),
+                Some(Err(e)) => Err(match e.kind() {
+                    std::io::ErrorKind::PermissionDenied => FileError::AccessDenied,
+                    std::io::ErrorKind::IsADirectory => FileError::IsDirectory,
+                    _ => FileError::Other(Some(e.to_string().into())),
+                }),
+            };
         }
         Err(FileError::NotFound(path.into()))
     }
@@ -132,12 +131,11 @@ pub(crate) fn display_name(engine: &Engine, id: FileId) -> String {
     if path == "/main.typ" {
         return "<main.typ>".into();
     }
-    if let Some(rest) = path.strip_prefix("/forms/") {
-        if let Some((fid, rel)) = rest.split_once('/') {
-            if let Some(form) = engine.catalog.forms.get(fid) {
-                return form.display_path(rel);
-            }
-        }
+    if let Some(rest) = path.strip_prefix("/forms/")
+        && let Some((fid, rel)) = rest.split_once('/')
+        && let Some(form) = engine.catalog.forms.get(fid)
+    {
+        return form.display_path(rel);
     }
     if path.ends_with(".json") {
         return format!("<data {path}>");

@@ -11,6 +11,12 @@ pub struct Folder {
     pub dir: tempfile::TempDir,
 }
 
+impl Default for Folder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Folder {
     pub fn new() -> Self {
         Folder {
