@@ -28,6 +28,14 @@ impl Rounding {
 
 /// Round `value` to `decimals` places with `rounding`, dropping trailing zeros
 /// (`7.80` → `7.8`), so the JSON report shows the value, not a print format.
+///
+/// ```
+/// use jixiao::decimal::{round, Rounding};
+/// use rust_decimal_macros::dec;
+/// // 四舍五入: 5.625 → 5.63 (banker's rounding would give 5.62).
+/// assert_eq!(round(dec!(5.625), 2, Rounding::HalfUp), dec!(5.63));
+/// assert_eq!(round(dec!(5.625), 2, Rounding::Down), dec!(5.62));
+/// ```
 pub fn round(value: Decimal, decimals: u32, rounding: Rounding) -> Decimal {
     value
         .round_dp_with_strategy(decimals, rounding.strategy())

@@ -4,7 +4,7 @@
 //! the JSON data document described in `templates/README.md`, and gives back a
 //! laid-out document that can be written as PDF, PNG or SVG.
 //!
-//! ```ignore
+//! ```text
 //! let engine = Engine::new(EngineOptions::default())?;
 //! let compiled = engine.compile_form("inner-mongolia", json_bytes)?;
 //! for w in compiled.warnings() { eprintln!("{w}"); }

@@ -1,0 +1,468 @@
+//! End-to-end rendering through the `jixiao` binary; every PDF is read back with poppler's
+//! `pdftotext` / `pdfinfo` (installed by `.ci/run`; see the README's design notes).
+
+mod common;
+use common::*;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn jixiao(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "panic: {stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-raw", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed to read PDFs back; .ci/run installs it");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pdfinfo(pdf: &Path) -> String {
+    let out = Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn pages(pdf: &Path) -> usize {
+    pdfinfo(pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+/// Text without the spaces and line breaks layout puts between cells and wrapped lines.
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn examples() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in std::fs::read_dir("examples").unwrap() {
+        let dir = dir.unwrap().path();
+        if !dir.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&dir).unwrap() {
+            let f = f.unwrap().path();
+            if f.extension().is_some_and(|e| e == "toml") && f.file_name().unwrap() != "jixiao.toml"
+            {
+                files.push(f);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// Labels each form must print (from the seeds and layout.md).
+fn labels(form: &str) -> &'static [&'static str] {
+    match form {
+        "inner-mongolia" => &[
+            "项目支出绩效自评表",
+            "项目主管部门及代码",
+            "实施单位",
+            "年度总金额",
+            "其中：财政拨款",
+            "(10分)",
+            "年度总体目标",
+            "预期目标",
+            "实际完成情况",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "总分",
+        ],
+        "beijing" => &[
+            "项目支出绩效自评表",
+            "主管部门",
+            "实施单位",
+            "年度资金总额",
+            "其中：当年财政拨款",
+            "上年结转资金",
+            "其他资金",
+            "年度总体目标",
+            "偏差原因分析及改进措施",
+            "总分",
+        ],
+        "xinjiang" => &[
+            "项目支出绩效自评表",
+            "主管部门",
+            "实施单位",
+            "年度资金总额",
+            "其中：当年财政拨款",
+            "年度绩效指标完成情况",
+            "偏差原因分析及改进措施",
+            "总分",
+        ],
+        "shanghai" => &[
+            "财政项目支出绩效自评表",
+            "主管部门",
+            "实施单位",
+            "年度资金总额",
+            "年度总体目标",
+            "偏差原因分析及改进措施",
+            "总分",
+        ],
+        "chongqing" => &[
+            "预算资金项目支出绩效自评表",
+            "项目序号：",
+            "金额单位：万元（保留两位小数）",
+            "预算单位（盖章）",
+            "年度资金总额：",
+            "其中：中央资金",
+            "市级资金",
+            "区级资金",
+            "上年结转资金",
+            "年初设定目标",
+            "偏差原因分析及改进措施",
+            "总分",
+        ],
+        _ => &[
+            "项目支出绩效自评表",
+            "项目名称",
+            "主管部门",
+            "实施单位",
+            "年初预算数",
+            "全年预算数",
+            "全年执行数",
+            "分值",
+            "执行率",
+            "得分",
+            "年度资金总额",
+            "年度总体目标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "偏差原因分析及改进措施",
+            "总分",
+        ],
+    }
+}
+
+#[test]
+fn every_example_renders_and_reads_back() {
+    let out = Folder::new();
+    let forms = jixiao::Forms::builtin();
+    let files = examples();
+    assert!(
+        files.len() >= 25,
+        "expected the transcribed examples, found {}",
+        files.len()
+    );
+    let checked = jixiao::check(&files, &forms).unwrap();
+    for report in &checked.reports {
+        let pdf = out.path().join("out.pdf");
+        // Published forms keep their slips (the audit), so they render as drafts when they have errors.
+        let mut args = vec![
+            "render",
+            report.path.to_str().unwrap(),
+            "-o",
+            pdf.to_str().unwrap(),
+        ];
+        if report.has_errors() {
+            args.push("--draft");
+        }
+        let (code, stderr) = jixiao(&args);
+        assert_eq!(code, 0, "{}: {stderr}", report.path.display());
+        let text = squeeze(&pdftotext(&pdf));
+        let project = report.project.as_ref().unwrap();
+        assert!(
+            text.contains(&squeeze(&project.info.name)),
+            "{}: name missing",
+            report.path.display()
+        );
+        let form = &report.form.as_ref().unwrap().id;
+        for label in labels(form) {
+            assert!(
+                text.contains(&squeeze(label)),
+                "{}: label {label} missing from {form}",
+                report.path.display()
+            );
+        }
+        let total = report.total.map(|t| {
+            let d = report.form.as_ref().unwrap().format.score_decimals;
+            jixiao::decimal::for_form(t, d)
+        });
+        if let Some(total) = total {
+            assert!(
+                text.contains(&total),
+                "{}: 总分 {total} missing",
+                report.path.display()
+            );
+        }
+        assert_eq!(
+            text.contains('稿'),
+            report.has_errors(),
+            "{}: draft mark",
+            report.path.display()
+        );
+        let n = pages(&pdf);
+        assert!(
+            (1..=3).contains(&n),
+            "{}: {n} pages for one form",
+            report.path.display()
+        );
+    }
+}
+
+#[test]
+fn same_input_gives_identical_bytes_and_metadata() {
+    let out = Folder::new();
+    let input = "examples/mof-2020/信息化运维经费.toml";
+    let a = out.path().join("a.pdf");
+    let b = out.path().join("b.pdf");
+    assert_eq!(jixiao(&["render", input, "-o", a.to_str().unwrap()]).0, 0);
+    assert_eq!(jixiao(&["render", input, "-o", b.to_str().unwrap()]).0, 0);
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let info = pdfinfo(&a);
+    assert!(info.contains("信息化运维经费"), "title: {info}");
+    assert!(
+        info.contains("滨江市人力资源和社会保障信息中心"),
+        "author: {info}"
+    );
+    assert_eq!(pages(&a), 1);
+    let text = squeeze(&pdftotext(&a));
+    // 112.36 / 118.5 = 94.818…% → 9.48; total 98.95.
+    for figure in ["94.82%", "9.48", "98.95", "14.47"] {
+        assert!(text.contains(figure), "{figure} missing");
+    }
+}
+
+const HOSTILE: &str = r##"year = 2024
+[project]
+name = '#panic("x") $a$ *b* \ ] #{1+1} <lbl> @ref'
+department = "测试部门"
+implementer = "测试单位"
+[funds.fiscal]
+budget = 100
+executed = 100
+[goals]
+planned = '= 标题 #set page(width: 1cm) `raw`'
+achieved = "完成"
+[[indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = '$x^2$ _斜体_'
+target = "≥1"
+actual = "1"
+weight = 90
+"##;
+
+#[test]
+fn user_text_prints_literally() {
+    let folder = Folder::new();
+    let input = folder.write("hostile.toml", HOSTILE);
+    let pdf = folder.path().join("hostile.pdf");
+    let (code, stderr) = jixiao(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = squeeze(&pdftotext(&pdf));
+    for literal in [
+        "#panic(\"x\")",
+        "$a$",
+        "*b*",
+        "\\]",
+        "#{1+1}",
+        "<lbl>",
+        "@ref",
+        "=标题#setpage(width:1cm)`raw`",
+        "$x^2$_斜体_",
+    ] {
+        assert!(
+            text.contains(literal),
+            "{literal} not printed literally in {text}"
+        );
+    }
+}
+
+#[test]
+fn long_form_spans_pages_and_repeats_the_header() {
+    let mut text = String::from(
+        "year = 2024\n[project]\nname = \"二百个指标\"\ndepartment = \"部门\"\nimplementer = \"单位\"\n[funds.fiscal]\nbudget = 100\nexecuted = 100\n",
+    );
+    for i in 0..200 {
+        let (l1, l2) = match i % 4 {
+            0 => ("产出指标", "数量指标"),
+            1 => ("产出指标", "质量指标"),
+            2 => ("效益指标", "社会效益指标"),
+            _ => ("满意度指标", "服务对象满意度指标"),
+        };
+        text.push_str(&format!("[[indicators]]\nlevel1 = \"{l1}\"\nlevel2 = \"{l2}\"\nname = \"指标第{i}项\"\ntarget = \"≥10\"\nactual = \"10\"\nweight = \"0.45\"\n"));
+    }
+    let folder = Folder::new();
+    let input = folder.write("long.toml", &text);
+    let pdf = folder.path().join("long.pdf");
+    let (code, stderr) = jixiao(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let n = pages(&pdf);
+    assert!(n >= 4, "200 indicators on {n} pages");
+    let body = pdftotext(&pdf);
+    let headers = body.matches("三级指标").count();
+    assert_eq!(headers, n, "the indicator header repeats on every page");
+    assert!(squeeze(&body).contains("指标第199项"));
+}
+
+#[test]
+fn errors_refuse_and_keep_the_old_file_draft_renders() {
+    let folder = Folder::new();
+    let bad = folder.write(
+        "bad.toml",
+        &project(
+            "",
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥10\"\nactual = \"5\"\nweight = 90",
+        ),
+    );
+    let pdf = folder.path().join("bad.pdf");
+    std::fs::write(&pdf, b"older file").unwrap();
+    let (code, stderr) = jixiao(&["render", bad.to_str().unwrap(), "-o", pdf.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("missing-reason") && stderr.contains("bad.toml:"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&pdf).unwrap(), b"older file");
+    let (code, _) = jixiao(&[
+        "render",
+        bad.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+        "--draft",
+    ]);
+    assert_eq!(code, 0);
+    let text = pdftotext(&pdf);
+    assert!(
+        text.contains('草') && text.contains('稿'),
+        "no 草稿 watermark"
+    );
+    // A missing output folder is an I/O error, with nothing written.
+    let (code, stderr) = jixiao(&[
+        "render",
+        bad.to_str().unwrap(),
+        "--draft",
+        "-o",
+        folder.path().join("no/such/dir/x.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn missing_glyph_is_a_warning_naming_char_and_field() {
+    let folder = Folder::new();
+    // U+2A6D6 (CJK Extension B) is in none of the shipped fonts; 犇 and 堃 are (Noto subset).
+    let text = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"犇堃𪚖\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    );
+    let input = folder.write("glyph.toml", &text);
+    let pdf = folder.path().join("glyph.pdf");
+    let (code, stderr) = jixiao(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("missing-glyph")
+            && stderr.contains("𪚖")
+            && stderr.contains("indicators[0].name"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("“犇”") && !stderr.contains("“堃”"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn png_and_svg_one_file_per_page() {
+    let folder = Folder::new();
+    let png = folder.path().join("form.png");
+    let (code, stderr) = jixiao(&[
+        "render",
+        "examples/mof-2020/信息化运维经费.toml",
+        "--format",
+        "png",
+        "--ppi",
+        "40",
+        "-o",
+        png.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(&std::fs::read(&png).unwrap()[1..4], b"PNG");
+    let svg = folder.path().join("form.svg");
+    assert_eq!(
+        jixiao(&[
+            "render",
+            "examples/mof-2020/信息化运维经费.toml",
+            "--format",
+            "svg",
+            "-o",
+            svg.to_str().unwrap()
+        ])
+        .0,
+        0
+    );
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+}
+
+#[test]
+fn pdfa_uses_the_filing_date() {
+    let folder = Folder::new();
+    let input = folder.write(
+        "a.toml",
+        &format!(
+            "{}\n[signature]\ndate = \"2025-03-31\"\n",
+            project(
+                "",
+                "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90"
+            )
+        ),
+    );
+    let pdf = folder.path().join("a.pdf");
+    let (code, stderr) = jixiao(&[
+        "render",
+        input.to_str().unwrap(),
+        "--pdf-standard",
+        "a-2b",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("2025-03-31"), "{stderr}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(
+        raw.contains("pdfaid:part") || raw.contains("PDF/A"),
+        "no PDF/A identification"
+    );
+}
