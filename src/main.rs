@@ -1,6 +1,6 @@
 //! The `jixiao` command line: argument parsing and output; the work is done by the library.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -97,6 +97,21 @@ enum Command {
     },
     /// 输出输入格式的 JSON Schema (print the JSON Schema)
     Schema,
+    /// 保存即重新排版；出错时打印问题并继续监视 (re-render on every save)
+    Watch {
+        file: PathBuf,
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// 有错误也输出草稿 (render drafts despite errors)
+        #[arg(long)]
+        draft: bool,
+        #[arg(long = "font-path", value_name = "DIR")]
+        font_path: Vec<PathBuf>,
+        #[arg(long = "templates", value_name = "DIR")]
+        templates: Vec<PathBuf>,
+    },
+    /// 输出 shell 补全脚本 (shell completions)
+    Completions { shell: clap_complete::Shell },
     /// 导出计算结果表 (export the computed table)
     Export {
         #[arg(required = true)]
@@ -232,6 +247,18 @@ fn run(cli: Cli) -> Result<u8, String> {
                 file.display(),
                 file.display()
             );
+            Ok(0)
+        }
+        Command::Watch {
+            file,
+            output,
+            draft,
+            font_path,
+            templates,
+        } => watch(&file, output.as_deref(), draft, &font_path, &templates),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "jixiao", &mut std::io::stdout());
             Ok(0)
         }
         Command::Schema => {
@@ -505,6 +532,10 @@ fn bundle(
         }
         return Ok(EXIT_DATA);
     }
+    let progress = std::io::stderr().is_terminal();
+    if progress {
+        eprint!("\r排版 {} 个项目…", checked.reports.len());
+    }
     let engine = engine(font_path, templates)?;
     let ordered = jixiao::document::bundle_order(&checked.reports);
     let compiled =
@@ -539,6 +570,77 @@ fn bundle(
         compiled.page_count()
     );
     Ok(0)
+}
+
+/// Modification times of the project file and its folder's `jixiao.toml`.
+fn watched_state(file: &Path) -> Vec<Option<std::time::SystemTime>> {
+    let folder_file = file.parent().map(|d| d.join(jixiao::load::FOLDER_FILE));
+    [Some(file.to_path_buf()), folder_file]
+        .into_iter()
+        .flatten()
+        .map(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .collect()
+}
+
+/// Re-render on every save. Polls (no platform watcher needed), waits for the file to settle
+/// (editors write in several steps), and reuses one engine so fonts load once.
+fn watch(
+    file: &Path,
+    output: Option<&Path>,
+    draft: bool,
+    font_path: &[PathBuf],
+    templates: &[PathBuf],
+) -> Result<u8, String> {
+    let engine = engine(font_path, templates)?;
+    let forms = forms(templates)?;
+    let target = output.map_or_else(|| file.with_extension("pdf"), Path::to_path_buf);
+    let poll = std::time::Duration::from_millis(200);
+    let mut last = None;
+    eprintln!(
+        "监视 {}，保存后自动排版到 {}（Ctrl-C 退出）",
+        file.display(),
+        target.display()
+    );
+    loop {
+        let state = watched_state(file);
+        if last.as_ref() != Some(&state) {
+            // Debounce: wait until two polls agree.
+            std::thread::sleep(poll);
+            if watched_state(file) != state {
+                continue;
+            }
+            last = Some(state);
+            watch_once(&engine, &forms, file, &target, draft);
+        }
+        std::thread::sleep(poll);
+    }
+}
+
+fn watch_once(engine: &Engine, forms: &Forms, file: &Path, target: &Path, draft: bool) {
+    let checked = match jixiao::check(&[file.to_path_buf()], forms) {
+        Ok(c) => c,
+        Err(e) => return eprintln!("错误：{e}"),
+    };
+    let Some(report) = checked.reports.first() else {
+        return;
+    };
+    let glyphs = jixiao::document::glyph_problems(engine, report);
+    print_problems(&checked, report, &glyphs);
+    if report.has_errors() && !draft {
+        return eprintln!("有错误，未更新 {}（修改后保存即重试）", target.display());
+    }
+    let result = jixiao::document::compile_form(engine, report, draft)
+        .and_then(|c| jixiao::render::to_pdf(&c, &jixiao::document::pdf_meta(report, None, false)))
+        .map_err(|e| e.to_string())
+        .and_then(|pdf| jixiao::output::write_atomic(target, &pdf).map_err(|e| e.to_string()));
+    match result {
+        Ok(()) => eprintln!(
+            "已更新 {}（总分 {}）",
+            target.display(),
+            report.total.map(jixiao::decimal::plain).unwrap_or_default()
+        ),
+        Err(e) => eprintln!("错误：{e}"),
+    }
 }
 
 fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {

@@ -287,3 +287,52 @@ fn export_csv_json_and_xlsx() {
     );
     assert!(xml.contains("业务经办线上办理率"));
 }
+
+#[test]
+fn watch_re_renders_on_save_and_survives_a_bad_edit() {
+    use std::time::{Duration, Instant};
+    let folder = Folder::new();
+    let good = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"第一版\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    );
+    let input = folder.write("w.toml", &good);
+    let pdf = folder.path().join("w.pdf");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args([
+            "watch",
+            input.to_str().unwrap(),
+            "-o",
+            pdf.to_str().unwrap(),
+        ])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let wait_for = |what: &str, ok: &dyn Fn() -> bool| {
+        let start = Instant::now();
+        while !ok() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "watch did not {what}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for("render the first version", &|| {
+        pdf.exists() && pdftotext(&pdf).contains("第一版")
+    });
+    // A broken edit: reported, the PDF stays, the watcher keeps running.
+    std::fs::write(&input, "year = = 2024").unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "watch exited on a bad edit"
+    );
+    assert!(pdftotext(&pdf).contains("第一版"));
+    std::fs::write(&input, good.replace("第一版", "第二版")).unwrap();
+    wait_for("re-render after the fix", &|| {
+        pdftotext(&pdf).contains("第二版")
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
