@@ -126,7 +126,10 @@ pub fn parse(text: &str) -> Parsed {
 
     let number_end = rest
         .char_indices()
-        .find(|&(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | ',' | '，' | '０'..='９' | '．')))
+        .find(|&(i, c)| {
+            let sign = i == 0 && matches!(c, '-' | '－');
+            !(sign || c.is_ascii_digit() || matches!(c, '.' | ',' | '，' | '０'..='９' | '．'))
+        })
         .map(|(i, _)| i)
         .unwrap_or(rest.len());
     let (number, tail) = rest.split_at(number_end);
@@ -268,6 +271,7 @@ mod tests {
         assert_eq!(q("2,243,764元").value, dec!(2243764));
         assert_eq!(q("100% (按实际要求完成)").unit, Unit::Percent);
         assert_eq!(q("100%（按需）").value, dec!(100));
+        assert_eq!(q("-3人").value, dec!(-3));
         assert_eq!(q("700余人次").unit, Unit::Other("人次".into()));
         assert_eq!(q("2万余元").value, dec!(20000));
         let t = q("95%以上");

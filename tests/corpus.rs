@@ -1,0 +1,227 @@
+//! The bad-input corpus (`tests/corpus/*.toml`, each with an `# expect:` line) and generated
+//! hostile inputs: the right exit code, a message naming the file and field, no panic, and no
+//! output file unless the render succeeded.
+
+mod common;
+use common::*;
+
+use std::path::Path;
+use std::process::Command;
+
+fn run(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "panic on {args:?}: {stderr}");
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+struct Expect {
+    exit: i32,
+    code: Option<String>,
+    field: Option<String>,
+}
+
+fn expectation(text: &str) -> Expect {
+    let line = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("# expect:"))
+        .expect("# expect: line");
+    let mut e = Expect {
+        exit: -1,
+        code: None,
+        field: None,
+    };
+    for part in line.split_whitespace() {
+        match part.split_once('=') {
+            Some(("exit", v)) => e.exit = v.parse().unwrap(),
+            Some(("code", v)) => e.code = Some(v.into()),
+            Some(("field", v)) => e.field = Some(v.into()),
+            _ => panic!("bad expect part {part}"),
+        }
+    }
+    e
+}
+
+#[test]
+fn corpus() {
+    let mut files: Vec<_> = std::fs::read_dir("tests/corpus")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 40, "at least 40 corpus files");
+    let out = Folder::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let e = expectation(&text);
+        let pdf = out.path().join("out.pdf");
+        let _ = std::fs::remove_file(&pdf);
+        let (code, stderr) = run(&[
+            "render",
+            file.to_str().unwrap(),
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        let name = file.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(code, e.exit, "{name}: {stderr}");
+        assert_eq!(
+            pdf.exists(),
+            code == 0,
+            "{name}: output must exist exactly when the render succeeded"
+        );
+        if let Some(c) = &e.code {
+            assert!(
+                stderr.contains(&format!("[{c}]")),
+                "{name}: no {c} in {stderr}"
+            );
+            assert!(stderr.contains(&name), "{name}: file not named in {stderr}");
+        }
+        if let Some(f) = &e.field {
+            assert!(
+                stderr.contains(f.as_str()),
+                "{name}: field {f} not named in {stderr}"
+            );
+        }
+        if code != 0 && e.code.as_deref() != Some("toml-syntax") {
+            assert!(
+                stderr.contains(&format!("{name}:")),
+                "{name}: no file:line in {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn huge_inputs() {
+    let folder = Folder::new();
+    // A 1 MB project name: checked and rendered without trouble (it wraps over many pages).
+    let big = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    )
+    .replace(
+        "name = \"测试项目\"",
+        &format!("name = \"{}\"", "长".repeat(350_000)),
+    );
+    let input = folder.write("big.toml", &big);
+    let (code, stderr) = run(&["check", input.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    // 10 000 indicators: weights do not add up to 100 → refused quickly with one weights-sum.
+    let mut many = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 1",
+    );
+    for i in 0..10_000 {
+        many.push_str(&format!("[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"质量指标\"\nname = \"指标{i}\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 1\n"));
+    }
+    let input = folder.write("many.toml", &many);
+    let pdf = folder.path().join("many.pdf");
+    let (code, stderr) = run(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("weights-sum") && !pdf.exists(), "{stderr}");
+}
+
+#[test]
+fn paths_that_do_not_work() {
+    let folder = Folder::new();
+    let (code, stderr) = run(&["check", "/nonexistent/x.toml"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("/nonexistent/x.toml"));
+    let (code, stderr) = run(&["render", "/nonexistent/x.toml"]);
+    assert_eq!(code, 2, "{stderr}");
+    // Not UTF-8.
+    let gbk = folder.path().join("gbk.toml");
+    std::fs::write(&gbk, [0x79, 0x65, 0x61, 0x72, 0x20, 0x3d, 0x20, 0xc4, 0xea]).unwrap();
+    let (code, stderr) = run(&["check", gbk.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("UTF-8") && stderr.contains("gbk.toml"),
+        "{stderr}"
+    );
+    // Output in a missing folder: exit 2, nothing written anywhere.
+    let good = folder.write(
+        "good.toml",
+        &project(
+            "",
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+        ),
+    );
+    let (code, stderr) = run(&[
+        "render",
+        good.to_str().unwrap(),
+        "-o",
+        folder.path().join("missing/out.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("missing"), "{stderr}");
+    // Several inputs need an existing folder as -o.
+    let (code, _) = run(&[
+        "render",
+        good.to_str().unwrap(),
+        good.to_str().unwrap(),
+        "-o",
+        folder.path().join("x.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+}
+
+/// A user form folder whose template is `body`.
+fn user_form(dir: &Path, body: &str) {
+    let form = dir.join("evil");
+    std::fs::create_dir_all(&form).unwrap();
+    let toml = std::fs::read_to_string("templates/mof-2020/form.toml")
+        .unwrap()
+        .replace("id = \"mof-2020\"", "id = \"evil\"");
+    std::fs::write(form.join("form.toml"), toml).unwrap();
+    std::fs::write(form.join("form.typ"), body).unwrap();
+}
+
+#[test]
+fn hostile_user_templates() {
+    for (body, what) in [
+        ("#let form(data) = read(\"/etc/passwd\")\n", "/etc/passwd"),
+        (
+            "#let form(data) = read(\"../../../../etc/passwd\")\n",
+            "passwd",
+        ),
+        (
+            "#import \"@preview/tablex:0.0.8\": *\n#let form(data) = []\n",
+            "preview",
+        ),
+        ("#let form(data) = { undefined-function() }\n", "form.typ"),
+        ("#let form(data) = [\n", "form.typ"),
+    ] {
+        let folder = Folder::new();
+        user_form(&folder.path().join("forms"), body);
+        let input = folder.write(
+            "p.toml",
+            &project(
+                "form = \"evil\"",
+                "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+            ),
+        );
+        let pdf = folder.path().join("p.pdf");
+        let templates = folder.path().join("forms");
+        let (code, stderr) = run(&[
+            "render",
+            input.to_str().unwrap(),
+            "--templates",
+            templates.to_str().unwrap(),
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{body}: {stderr}");
+        assert!(stderr.contains(what), "{body}: {stderr}");
+        assert!(!stderr.contains("root:x:0"), "leaked /etc/passwd");
+        assert!(!pdf.exists());
+    }
+}
