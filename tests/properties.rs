@@ -1,0 +1,141 @@
+//! Property tests over the target parser and the scorer, with a small deterministic generator
+//! (xorshift; the seed is fixed so a failure reproduces). 5 000 cases each.
+
+mod common;
+use common::*;
+
+use jixiao::decimal::{Rounding, round};
+use rust_decimal::Decimal;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len() as u64) as usize]
+    }
+    /// A decimal with up to 4 places, 0 … 100 000.
+    fn decimal(&mut self) -> Decimal {
+        Decimal::new(self.below(1_000_000_000) as i64, self.below(5) as u32)
+    }
+}
+
+#[test]
+fn parser_never_panics_on_arbitrary_text() {
+    let alphabet: Vec<char> = "0123456789.,，-+≥≤<>=＞＜%％万亿元人次小时月年以上下内余多()（）显著优良中低差 \t\n#$*\\\"'e😀𪚖\u{202e}\u{0}".chars().collect();
+    let mut rng = Rng(0x5eed);
+    for _ in 0..5_000 {
+        let len = rng.below(12) as usize;
+        let text: String = (0..len)
+            .map(|_| alphabet[rng.below(alphabet.len() as u64) as usize])
+            .collect();
+        let _ = jixiao::target::parse(&text);
+        let _ = jixiao::decimal::parse(&text);
+    }
+}
+
+#[test]
+fn rounding_is_idempotent_and_close() {
+    let mut rng = Rng(0xdec);
+    for _ in 0..5_000 {
+        let v = rng.decimal();
+        let places = rng.below(4) as u32;
+        for mode in [Rounding::HalfUp, Rounding::Down] {
+            let r = round(v, places, mode);
+            assert_eq!(round(r, places, mode), r, "{v} {places} {mode:?}");
+            let step = Decimal::new(1, places);
+            assert!((v - r).abs() < step, "{v} → {r}");
+            if mode == Rounding::Down {
+                assert!(r <= v);
+            }
+        }
+    }
+}
+
+#[test]
+fn scores_stay_within_weight_total_adds_up_and_met_targets_score_full() {
+    let mut rng = Rng(0x5c0e);
+    let units = ["", "人", "%", "万元", "次"];
+    let comparators = ["≥", "≤", "=", ">", "<", ""];
+    for case in 0..400 {
+        let mut indicators = String::new();
+        let count = 1 + rng.below(6);
+        let mut weights = Vec::new();
+        let mut left: u64 = 90;
+        for i in 0..count {
+            let w = if i == count - 1 {
+                left
+            } else {
+                rng.below(left / 2 + 1)
+            };
+            left -= w;
+            weights.push(w);
+            let unit = rng.pick(&units);
+            let cmp = rng.pick(&comparators);
+            let a = rng.decimal();
+            let b = if rng.below(3) == 0 { a } else { rng.decimal() };
+            indicators.push_str(&format!(
+                "[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"{}\"\nname = \"指标{i}\"\ntarget = \"{cmp}{a}{unit}\"\nactual = \"{b}{unit}\"\nweight = {w}\nreason = \"说明\"\n",
+                rng.pick(&["数量指标", "质量指标", "成本指标"])
+            ));
+        }
+        let budget = rng.decimal() + Decimal::ONE;
+        let executed = rng.decimal();
+        let text = format!(
+            "year = 2024\n[scoring]\ndecimals = {}\nrounding = \"{}\"\ncost = \"{}\"\nreverse = \"{}\"\n[project]\nname = \"p\"\ndepartment = \"d\"\nimplementer = \"i\"\n[funds]\nreason = \"r\"\n[funds.fiscal]\nbudget = \"{budget}\"\nexecuted = \"{executed}\"\n{indicators}",
+            rng.below(3),
+            rng.pick(&["half-up", "down"]),
+            rng.pick(&["cap", "progress"]),
+            rng.pick(&["ratio", "linear"]),
+        );
+        let r = check_text(&text);
+        let funds = r.funds.as_ref().expect("funds");
+        let funds_score = funds.score.expect("budget > 0");
+        assert!(
+            funds_score >= Decimal::ZERO && funds_score <= Decimal::TEN,
+            "case {case}"
+        );
+        let mut sum = funds_score;
+        for (res, w) in r.indicators.iter().zip(&weights) {
+            let w = Decimal::from(*w);
+            let Some(score) = res.scored.score else {
+                // Only a unit mismatch may leave a score undecided here.
+                assert!(
+                    r.problems.iter().any(|p| p.code == "unit-mismatch"),
+                    "case {case}: {text}"
+                );
+                continue;
+            };
+            assert!(
+                score >= Decimal::ZERO && score <= w,
+                "case {case}: {score} of {w}\n{text}"
+            );
+            sum += score;
+            let i = &res.indicator;
+            let (t, a) = (
+                i.target.as_ref().unwrap().value.clone(),
+                i.actual.as_ref().unwrap().value.clone(),
+            );
+            let strict = t.starts_with('>') || t.starts_with('<');
+            let cost_progress = text.contains("cost = \"progress\"") && i.level2 == "成本指标";
+            if t.trim_start_matches(['≥', '≤', '=']) == a && !strict && !cost_progress {
+                assert_eq!(score, w, "case {case}: a met target scores full\n{text}");
+            }
+        }
+        if r.indicators.iter().all(|i| i.scored.score.is_some()) {
+            assert_eq!(
+                r.total,
+                Some(sum.normalize()),
+                "case {case}: total = sum of parts"
+            );
+        }
+    }
+}
