@@ -6,16 +6,10 @@ mod common;
 use common::*;
 
 use std::path::Path;
-use std::process::Command;
 
 fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
-        .args(args)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(!stderr.contains("panicked"), "panic on {args:?}: {stderr}");
-    (out.status.code().unwrap_or(-1), stderr)
+    let (code, _, stderr) = run_jixiao(args);
+    (code, stderr)
 }
 
 struct Expect {

@@ -77,3 +77,50 @@ pub fn score_of(head: &str, indicator: &str) -> (Option<Decimal>, Report) {
     let r = check_text(&project(head, indicator));
     (r.indicators.first().and_then(|i| i.scored.score), r)
 }
+
+/// Run the `jixiao` binary: (exit code, stdout, stderr). Fails the test on any panic.
+pub fn run_jixiao(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "panic on {args:?}: {stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr,
+    )
+}
+
+/// The text of a PDF in content order, read back by poppler's `pdftotext`.
+pub fn pdftotext(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is needed to read PDFs back; .ci/run installs it");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `pdfinfo` output of a PDF.
+pub fn pdfinfo(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .expect("pdfinfo (poppler-utils)");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Page count of a PDF.
+pub fn pages(pdf: &Path) -> usize {
+    pdfinfo(pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
