@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use jixiao::render::{Engine, EngineOptions};
 use jixiao::{Checked, Forms};
@@ -15,6 +15,17 @@ use jixiao::{Checked, Forms};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+}
+
+/// Fonts and user forms, shared by the commands that lay out pages.
+#[derive(Args)]
+struct Assets {
+    /// 加入字体文件夹（可重复）(add fonts)
+    #[arg(long = "font-path", value_name = "DIR")]
+    font_path: Vec<PathBuf>,
+    /// 用户表样文件夹 (user forms)
+    #[arg(long = "templates", value_name = "DIR")]
+    templates: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -53,12 +64,8 @@ enum Command {
         draft: bool,
         #[arg(long, value_enum, default_value = "pdf")]
         format: OutputFormat,
-        /// 加入字体文件夹（可重复）(add fonts)
-        #[arg(long = "font-path", value_name = "DIR")]
-        font_path: Vec<PathBuf>,
-        /// 用户表样文件夹 (user forms)
-        #[arg(long = "templates", value_name = "DIR")]
-        templates: Vec<PathBuf>,
+        #[command(flatten)]
+        assets: Assets,
         /// PDF 标准，如 a-2b (PDF standard)
         #[arg(long = "pdf-standard", value_name = "STD")]
         pdf_standard: Option<PdfStandard>,
@@ -74,10 +81,8 @@ enum Command {
         output: Option<PathBuf>,
         #[arg(long)]
         draft: bool,
-        #[arg(long = "font-path", value_name = "DIR")]
-        font_path: Vec<PathBuf>,
-        #[arg(long = "templates", value_name = "DIR")]
-        templates: Vec<PathBuf>,
+        #[command(flatten)]
+        assets: Assets,
     },
     /// 新建项目文件骨架 (write a commented scaffold)
     New {
@@ -105,10 +110,8 @@ enum Command {
         /// 有错误也输出草稿 (render drafts despite errors)
         #[arg(long)]
         draft: bool,
-        #[arg(long = "font-path", value_name = "DIR")]
-        font_path: Vec<PathBuf>,
-        #[arg(long = "templates", value_name = "DIR")]
-        templates: Vec<PathBuf>,
+        #[command(flatten)]
+        assets: Assets,
     },
     /// 输出 shell 补全脚本 (shell completions)
     Completions { shell: clap_complete::Shell },
@@ -183,12 +186,11 @@ fn run(cli: Cli) -> Result<u8, String> {
             output,
             draft,
             format,
-            font_path,
-            templates,
+            assets,
             pdf_standard,
             ppi,
         } => {
-            let forms = forms(&templates)?;
+            let forms = forms(&assets.templates)?;
             let checked = jixiao::check(&files, &forms).map_err(|e| e.to_string())?;
             let options = RenderOptions {
                 draft,
@@ -196,32 +198,18 @@ fn run(cli: Cli) -> Result<u8, String> {
                 pdfa: pdf_standard.is_some(),
                 ppi,
             };
-            render(
-                &checked,
-                output.as_deref(),
-                &options,
-                &font_path,
-                &templates,
-            )
+            render(&checked, output.as_deref(), &options, &assets)
         }
         Command::Bundle {
             dir,
             output,
             draft,
-            font_path,
-            templates,
+            assets,
         } => {
-            let forms = forms(&templates)?;
+            let forms = forms(&assets.templates)?;
             let checked =
                 jixiao::check(std::slice::from_ref(&dir), &forms).map_err(|e| e.to_string())?;
-            bundle(
-                &checked,
-                &dir,
-                output.as_deref(),
-                draft,
-                &font_path,
-                &templates,
-            )
+            bundle(&checked, &dir, output.as_deref(), draft, &assets)
         }
         Command::New {
             file,
@@ -253,9 +241,8 @@ fn run(cli: Cli) -> Result<u8, String> {
             file,
             output,
             draft,
-            font_path,
-            templates,
-        } => watch(&file, output.as_deref(), draft, &font_path, &templates),
+            assets,
+        } => watch(&file, output.as_deref(), draft, &assets),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "jixiao", &mut std::io::stdout());
@@ -337,10 +324,10 @@ struct RenderOptions {
     ppi: f32,
 }
 
-fn engine(font_path: &[PathBuf], templates: &[PathBuf]) -> Result<Engine, String> {
+fn engine(assets: &Assets) -> Result<Engine, String> {
     Engine::new(EngineOptions {
-        font_paths: font_path.to_vec(),
-        template_dirs: templates.to_vec(),
+        font_paths: assets.font_path.clone(),
+        template_dirs: assets.templates.clone(),
         today: None,
     })
     .map_err(|e| e.to_string())
@@ -385,8 +372,7 @@ fn render(
     checked: &Checked,
     output: Option<&Path>,
     options: &RenderOptions,
-    font_path: &[PathBuf],
-    templates: &[PathBuf],
+    assets: &Assets,
 ) -> Result<u8, String> {
     if checked.reports.iter().any(|r| r.is_unreadable()) {
         for r in &checked.reports {
@@ -419,7 +405,7 @@ fn render(
         }
         let engine = match &engine_cell {
             Some(e) => e,
-            None => engine_cell.insert(engine(font_path, templates)?),
+            None => engine_cell.insert(engine(assets)?),
         };
         let glyphs = jixiao::document::glyph_problems(engine, report);
         print_problems(checked, report, &glyphs);
@@ -512,8 +498,7 @@ fn bundle(
     dir: &Path,
     output: Option<&Path>,
     draft: bool,
-    font_path: &[PathBuf],
-    templates: &[PathBuf],
+    assets: &Assets,
 ) -> Result<u8, String> {
     let failing: Vec<&jixiao::Report> = checked.reports.iter().filter(|r| r.has_errors()).collect();
     for r in &checked.reports {
@@ -536,7 +521,7 @@ fn bundle(
     if progress {
         eprint!("\r排版 {} 个项目…", checked.reports.len());
     }
-    let engine = engine(font_path, templates)?;
+    let engine = engine(assets)?;
     let ordered = jixiao::document::bundle_order(&checked.reports);
     let compiled =
         jixiao::document::compile_bundle(&engine, &ordered, draft).map_err(|e| e.to_string())?;
@@ -584,15 +569,9 @@ fn watched_state(file: &Path) -> Vec<Option<std::time::SystemTime>> {
 
 /// Re-render on every save. Polls (no platform watcher needed), waits for the file to settle
 /// (editors write in several steps), and reuses one engine so fonts load once.
-fn watch(
-    file: &Path,
-    output: Option<&Path>,
-    draft: bool,
-    font_path: &[PathBuf],
-    templates: &[PathBuf],
-) -> Result<u8, String> {
-    let engine = engine(font_path, templates)?;
-    let forms = forms(templates)?;
+fn watch(file: &Path, output: Option<&Path>, draft: bool, assets: &Assets) -> Result<u8, String> {
+    let engine = engine(assets)?;
+    let forms = forms(&assets.templates)?;
     let target = output.map_or_else(|| file.with_extension("pdf"), Path::to_path_buf);
     let poll = std::time::Duration::from_millis(200);
     let mut last = None;
