@@ -89,31 +89,31 @@ pub struct Parsed {
 pub fn parse(sources: &Sources, file: FileId) -> Parsed {
     let text = &sources.get(file).text;
     let loc = |span: Option<std::ops::Range<usize>>| span.map(|span| Loc { file, span });
-    // Syntax first, so that a broken file is told apart from a well-formed file with wrong fields.
-    if let Err(e) = text.parse::<toml::Table>() {
-        let problem = Problem::error(
+    let error = match toml::from_str::<RawFile>(text) {
+        Ok(raw) => {
+            return Parsed {
+                file,
+                raw: Some(raw),
+                problems: Vec::new(),
+            };
+        }
+        Err(e) => e,
+    };
+    // Only a failed file is parsed a second time, as plain TOML, to tell a syntax error
+    // (exit 2) from a well-formed file with wrong fields (exit 1).
+    let problem = match text.parse::<toml::Table>() {
+        Err(e) => Problem::error(
             "toml-syntax",
             "",
             format!("TOML 语法错误：{}", e.message().trim()),
         )
-        .at(loc(e.span()));
-        return Parsed {
-            file,
-            raw: None,
-            problems: vec![problem],
-        };
-    }
-    match toml::from_str::<RawFile>(text) {
-        Ok(raw) => Parsed {
-            file,
-            raw: Some(raw),
-            problems: Vec::new(),
-        },
-        Err(e) => Parsed {
-            file,
-            raw: None,
-            problems: vec![schema_problem(e.message(), loc(e.span()))],
-        },
+        .at(loc(e.span())),
+        Ok(_) => schema_problem(error.message(), loc(error.span())),
+    };
+    Parsed {
+        file,
+        raw: None,
+        problems: vec![problem],
     }
 }
 
