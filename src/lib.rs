@@ -57,3 +57,20 @@ pub fn check(paths: &[PathBuf], forms: &Forms) -> Result<Checked, LoadError> {
         .collect();
     Ok(Checked { sources, reports })
 }
+
+/// Check one project given as text (no folder defaults): the whole TOML → report path in memory,
+/// for editors, the fuzz target and tests.
+pub fn check_source(name: &str, text: &str, forms: &Forms) -> Checked {
+    let mut sources = Sources::default();
+    let file = sources.add(PathBuf::from(name), text.to_string());
+    let loaded = load::LoadedProject {
+        project: load::parse(&sources, file),
+        folder: None,
+        folder_problems: Vec::new(),
+    };
+    let report = report::build(&sources, forms, &loaded, None);
+    Checked {
+        sources,
+        reports: vec![report],
+    }
+}

@@ -139,3 +139,46 @@ fn scores_stay_within_weight_total_adds_up_and_met_targets_score_full() {
         }
     }
 }
+
+#[test]
+fn whole_pipeline_never_panics_on_arbitrary_toml() {
+    // The same path as the fuzz target (fuzz/fuzz_targets/check.rs): mutate a valid project
+    // byte by byte and check every variant, including the template data it would render.
+    let forms = jixiao::Forms::builtin();
+    let base = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥10人\"\nactual = \"9人\"\nweight = 90\nreason = \"r\"",
+    );
+    let bytes = base.as_bytes();
+    let mut rng = Rng(0xf022);
+    let pieces: [&[u8]; 8] = [
+        b"\"",
+        b"=",
+        b"[",
+        b"]]",
+        b"\n[[indicators]]\n",
+        b"-1e999",
+        "≤".as_bytes(),
+        b"{{ x }}",
+    ];
+    for _ in 0..2_000 {
+        let mut v = bytes.to_vec();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(v.len() as u64) as usize;
+            match rng.below(3) {
+                0 => {
+                    v.remove(at);
+                }
+                1 => v
+                    .splice(at..at, pieces[rng.below(8) as usize].iter().copied())
+                    .for_each(drop),
+                _ => v[at] = rng.below(256) as u8,
+            }
+        }
+        let text = String::from_utf8_lossy(&v);
+        let checked = jixiao::check_source("fuzz.toml", &text, &forms);
+        let report = &checked.reports[0];
+        let _ = jixiao::report::to_json(report, &checked.sources);
+        let _ = jixiao::template_data::build(report, &Default::default());
+    }
+}
