@@ -157,6 +157,15 @@ fn paths_that_do_not_work() {
     ]);
     assert_eq!(code, 2);
     assert!(stderr.contains("missing"), "{stderr}");
+    // A folder nobody can write to, not even root (/proc): exit 2, the message names the path.
+    let (code, stderr) = run(&[
+        "render",
+        good.to_str().unwrap(),
+        "-o",
+        "/proc/jixiao-out.pdf",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("/proc/jixiao-out.pdf"), "{stderr}");
     // Several inputs need an existing folder as -o.
     let (code, _) = run(&[
         "render",
