@@ -93,8 +93,29 @@ pub fn run_jixiao(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// PDFs are read back with poppler (`pdftotext`, `pdfinfo`), the reference text extractor for
+/// CID fonts. A fresh machine of this project's kind (Debian, root) lacks it, so the tests install
+/// Debian's `poppler-utils` once rather than ask anyone to install it by hand.
+fn ensure_poppler() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let present = |tool: &str| std::process::Command::new(tool).arg("-v").output().is_ok();
+        if present("pdftotext") && present("pdfinfo") {
+            return;
+        }
+        eprintln!("pdftotext not found: installing Debian's poppler-utils for the read-back tests");
+        let script = "export DEBIAN_FRONTEND=noninteractive; \
+            if [ \"$(id -u)\" = 0 ]; then s=; else s='sudo -n'; fi; \
+            $s apt-get update -qq && $s apt-get install -y -qq poppler-utils >/dev/null";
+        let _ = std::process::Command::new("sh")
+            .args(["-c", script])
+            .status();
+    });
+}
+
 /// The text of a PDF in content order, read back by poppler's `pdftotext`.
 pub fn pdftotext(pdf: &Path) -> String {
+    ensure_poppler();
     let out = std::process::Command::new("pdftotext")
         .args(["-raw", pdf.to_str().unwrap(), "-"])
         .output()
@@ -109,6 +130,7 @@ pub fn pdftotext(pdf: &Path) -> String {
 
 /// `pdfinfo` output of a PDF.
 pub fn pdfinfo(pdf: &Path) -> String {
+    ensure_poppler();
     let out = std::process::Command::new("pdfinfo")
         .arg(pdf)
         .output()
