@@ -291,16 +291,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                     .map_err(|e| e.to_string())?,
             }
             for r in &checked.reports {
-                if !r.problems.is_empty() {
-                    eprint!(
-                        "{}",
-                        jixiao::diagnostics::render_problems(
-                            &r.problems,
-                            &checked.sources,
-                            &r.path.display().to_string()
-                        )
-                    );
-                }
+                print_problems(&checked, r, &[]);
             }
             Ok(check_exit_code(&checked, false))
         }
@@ -643,16 +634,7 @@ fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {
         }
     }
     for r in &checked.reports {
-        if !r.problems.is_empty() {
-            eprint!(
-                "{}",
-                jixiao::diagnostics::render_problems(
-                    &r.problems,
-                    &checked.sources,
-                    &r.path.display().to_string()
-                )
-            );
-        }
+        print_problems(checked, r, &[]);
     }
     Ok(())
 }
