@@ -11,8 +11,31 @@ use crate::problem::{Problem, Severity};
 use crate::report::Report;
 use crate::source::Sources;
 
-/// Render problems as rustc-style diagnostics (plain text, no colour codes).
+/// Text from a data file made safe for a terminal: control characters (ESC, OSC sequences,
+/// BEL, DEL, C1) are shown as `\u{1b}` instead of reaching the terminal, where they could
+/// recolour, retitle or rewrite the screen. Newlines and tabs stay.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Render problems as rustc-style diagnostics (plain text, no colour codes, terminal-safe).
 pub fn render_problems(problems: &[Problem], sources: &Sources, fallback_path: &str) -> String {
+    terminal_safe(&render_problems_raw(problems, sources, fallback_path)).into_owned()
+}
+
+fn render_problems_raw(problems: &[Problem], sources: &Sources, fallback_path: &str) -> String {
     let mut files = SimpleFiles::new();
     let ids: Vec<usize> = sources
         .files()
@@ -84,8 +107,12 @@ fn cut(text: &str, width: usize) -> String {
     out
 }
 
-/// The `check` table for one project.
+/// The `check` table for one project (terminal-safe).
 pub fn render_table(report: &Report) -> String {
+    terminal_safe(&render_table_raw(report)).into_owned()
+}
+
+fn render_table_raw(report: &Report) -> String {
     let mut out = String::new();
     let Some(project) = &report.project else {
         out.push_str(&format!("{}：无法读取为项目\n", report.path.display()));
@@ -183,4 +210,25 @@ pub fn render_table(report: &Report) -> String {
         "  （{errors} 个错误，{warnings} 个警告；* 为填写得分与计算不同）\n"
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn control_characters_never_reach_the_terminal() {
+        let hostile = "名称\u{1b}]0;pwned\u{7}\u{1b}[31m红\u{9b}x\n下一行\t制表";
+        let safe = terminal_safe(hostile);
+        assert!(
+            !safe
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
+        );
+        assert_eq!(
+            safe,
+            "名称\\u{1b}]0;pwned\\u{7}\\u{1b}[31m红\\u{9b}x\n下一行\t制表"
+        );
+        assert_eq!(terminal_safe("普通"), "普通");
+    }
 }

@@ -175,7 +175,7 @@ pub fn bundle_data(reports: &[&Report], draft: bool) -> Value {
         })
         .collect();
     let sum = |pick: fn(&Report) -> Option<Decimal>| -> Decimal {
-        reports.iter().filter_map(|r| pick(r)).sum()
+        decimal::checked_sum(reports.iter().filter_map(|r| pick(r))).unwrap_or(Decimal::MAX)
     };
     let budget = sum(|r| r.funds.as_ref().and_then(|f| f.total.budget));
     let executed = sum(|r| r.funds.as_ref().and_then(|f| f.total.executed));

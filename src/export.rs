@@ -98,11 +98,19 @@ pub fn rows(report: &Report) -> Vec<Row> {
     out
 }
 
+/// One CSV text cell. A cell that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+/// `+`, `-`, `@`, or a leading tab or CR) gets a leading `'`, as OWASP advises, so a project
+/// name is shown, never executed.
 fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+    let neutral = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
     } else {
         s.to_string()
+    };
+    if neutral.contains([',', '"', '\n', '\r', '\t']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
     }
 }
 
@@ -167,4 +175,23 @@ pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
         sheet.set_column_width(12, 40)?;
     }
     workbook.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_cell;
+
+    #[test]
+    fn csv_cells_never_become_formulas() {
+        assert_eq!(
+            csv_cell("=HYPERLINK(\"http://x\",\"y\")"),
+            "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""
+        );
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx"), "\"'\tx\"");
+        assert_eq!(csv_cell("普通文字"), "普通文字");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+    }
 }

@@ -66,9 +66,12 @@ fn builtin() -> FormOrigin {
 
 #[derive(Debug, thiserror::Error)]
 pub enum FormError {
-    #[error("表样定义 {path} 有误 (invalid form definition): {message}")]
+    #[error("表样定义 {path} 有误：{message} (invalid form definition)")]
     Invalid { path: String, message: String },
-    #[error("无法读取表样文件夹 {path} (cannot read templates folder): {source}")]
+    #[error(
+        "无法读取表样文件夹 {path}：{} (cannot read templates folder)",
+        crate::output::describe_io(source)
+    )]
     Io {
         path: String,
         #[source]
@@ -85,7 +88,7 @@ pub struct Forms {
 fn parse_form(text: &str, origin: FormOrigin, path: &str) -> Result<FormSpec, FormError> {
     let mut spec: FormSpec = toml::from_str(text).map_err(|e| FormError::Invalid {
         path: path.to_string(),
-        message: e.to_string(),
+        message: crate::load::describe_toml_error(&e, text),
     })?;
     if spec.id.is_empty()
         || !spec

@@ -46,7 +46,12 @@ pub fn check(paths: &[PathBuf], forms: &Forms) -> Result<Checked, LoadError> {
     let mut loader = load::Loader::default();
     let mut loaded = Vec::with_capacity(files.len());
     for path in &files {
-        loaded.push(loader.load(&mut sources, path)?);
+        // The folder named on the command line bounds the search for a parent's jixiao.toml.
+        let root = paths
+            .iter()
+            .filter(|p| p.is_dir() && path.starts_with(p))
+            .max_by_key(|p| p.components().count());
+        loaded.push(loader.load(&mut sources, path, root.map(PathBuf::as_path)));
     }
     let reports = loaded
         .iter()

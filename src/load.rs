@@ -24,8 +24,9 @@ pub enum LoadError {
     NoProjects(PathBuf),
 }
 
-/// Expand the command-line paths into project files: a file stays, a folder gives its `*.toml`
-/// files (except `jixiao.toml`) sorted by name.
+/// Expand the command-line paths into project files: a file stays; a folder gives its `*.toml`
+/// files (except `jixiao.toml`) and those of its subfolders (a department with its sub-units),
+/// sorted by path. Hidden entries (`.git`, macOS `._a.toml`) are skipped.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     let mut files = Vec::new();
     for path in paths {
@@ -37,18 +38,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             },
         })?;
         if meta.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|source| LoadError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            let mut found: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| {
-                    p.extension().is_some_and(|e| e == "toml")
-                        && p.file_name().is_some_and(|n| n != FOLDER_FILE)
-                        && p.is_file()
-                })
-                .collect();
+            let mut found = Vec::new();
+            walk(path, &mut found, 0)?;
             if found.is_empty() {
                 return Err(LoadError::NoProjects(path.clone()));
             }
@@ -61,21 +52,86 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     Ok(files)
 }
 
-fn read(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| match source.kind() {
-        std::io::ErrorKind::NotFound => LoadError::NotFound(path.to_path_buf()),
-        _ => LoadError::Io {
-            path: path.to_path_buf(),
-            source,
-        },
+/// Deepest folder nesting followed (guards against symlink loops).
+const MAX_DEPTH: usize = 16;
+
+fn walk(dir: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
+        path: dir.to_path_buf(),
+        source,
     })?;
-    String::from_utf8(bytes).map_err(|_| LoadError::Io {
-        path: path.to_path_buf(),
-        source: std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            "文件不是 UTF-8 编码 (not UTF-8)",
-        ),
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            if depth < MAX_DEPTH {
+                walk(&path, found, depth + 1)?;
+            }
+        } else if path.extension().is_some_and(|e| e == "toml")
+            && path.file_name().is_some_and(|n| n != FOLDER_FILE)
+            && path.is_file()
+        {
+            found.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Why a file's bytes could not be taken as text.
+fn read(path: &Path) -> Result<String, Problem> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Problem::error(
+            "unreadable-file",
+            "",
+            format!(
+                "无法读取 {}：{}",
+                path.display(),
+                crate::output::describe_io(&e)
+            ),
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.into_bytes();
+        let message = if looks_like_gbk(&bytes) {
+            format!(
+                "{} 不是 UTF-8 编码，看起来是 GBK（GB2312/GB18030，Windows 记事本和 WPS 的旧默认）。\
+                 请另存为 UTF-8：在编辑器中选“UTF-8”编码保存，或运行 \
+                 iconv -f GBK -t UTF-8 旧文件.toml > 新文件.toml (file is GBK, not UTF-8)",
+                path.display()
+            )
+        } else {
+            format!(
+                "{} 不是 UTF-8 编码的文本文件，请用 UTF-8 保存 (not UTF-8 text)",
+                path.display()
+            )
+        };
+        Problem::error("not-utf8", "", message)
     })
+}
+
+/// Does a non-UTF-8 byte string read as GBK text (every byte ≥ 0x80 starts a valid pair)?
+pub fn looks_like_gbk(bytes: &[u8]) -> bool {
+    let mut i = 0;
+    let mut pairs = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let Some(&trail) = bytes.get(i + 1) else {
+            return false;
+        };
+        if !(0x81..=0xFE).contains(&b) || !(0x40..=0xFE).contains(&trail) || trail == 0x7F {
+            return false;
+        }
+        pairs += 1;
+        i += 2;
+    }
+    pairs > 0
 }
 
 /// A parsed file: `raw` is `None` when the file could not be read as our format.
@@ -102,18 +158,118 @@ pub fn parse(sources: &Sources, file: FileId) -> Parsed {
     // Only a failed file is parsed a second time, as plain TOML, to tell a syntax error
     // (exit 2) from a well-formed file with wrong fields (exit 1).
     let problem = match text.parse::<toml::Table>() {
-        Err(e) => Problem::error(
-            "toml-syntax",
-            "",
-            format!("TOML 语法错误：{}", e.message().trim()),
-        )
-        .at(loc(e.span())),
+        Err(e) => syntax_problem(e.message(), loc(e.span())),
         Ok(_) => schema_problem(error.message(), loc(error.span())),
     };
     Parsed {
         file,
         raw: None,
         problems: vec![problem],
+    }
+}
+
+/// A TOML syntax error in Chinese, the parser's English kept in parentheses.
+fn syntax_problem(message: &str, loc: Option<Loc>) -> Problem {
+    let english = message.trim();
+    if english.contains("number overflowed") || english.contains(" as i128") {
+        return Problem::error(
+            "number-out-of-range",
+            "",
+            format!(
+                "数字超出范围，无法精确保存；金额请核对位数，或写成字符串 \"…\"（最多 {} 位有效数字）({english})",
+                crate::decimal::MAX_DIGITS
+            ),
+        )
+        .at(loc);
+    }
+    const KNOWN: &[(&str, &str)] = &[
+        ("duplicate key", "同一个键写了两次"),
+        ("unclosed array table", "[[…]] 缺少结尾的 ]]"),
+        ("unclosed inline table", "{ … } 缺少结尾的 }"),
+        ("unclosed table", "[…] 缺少结尾的 ]"),
+        ("unclosed array", "数组缺少结尾的 ]"),
+        (
+            "invalid basic string",
+            "字符串无效：可能缺少结尾的引号 \"，或含有未转义的 \\",
+        ),
+        (
+            "invalid multi-line basic string",
+            "多行字符串无效：缺少结尾的 \"\"\"",
+        ),
+        ("invalid literal string", "字符串无效：缺少结尾的单引号 '"),
+        ("invalid string", "字符串无效"),
+        (
+            "invalid unquoted key",
+            "键无效：中文或含空格的键须加引号，键名见格式说明",
+        ),
+        ("unquoted keys cannot be empty", "键不能为空"),
+        ("invalid key-value pair", "应写成 键 = 值"),
+        ("invalid key", "键无效"),
+        (
+            "missing assignment between key-value pairs",
+            "键和值之间缺少 =",
+        ),
+        ("missing value for key", "= 后面缺少值"),
+        ("missing value", "缺少值"),
+        (
+            "missing comma between array elements",
+            "数组元素之间缺少逗号",
+        ),
+        (
+            "missing comma between key-value pairs",
+            "键值对之间缺少逗号",
+        ),
+        ("missing opening quote", "缺少开头的引号"),
+        (
+            "missing escaped value",
+            "反斜杠 \\ 后缺少转义字符；路径等文字可用单引号 '…'",
+        ),
+        ("invalid float", "小数写法无效"),
+        ("invalid exponent", "指数写法无效"),
+        ("invalid fraction", "小数部分无效"),
+        ("invalid integer number", "整数写法无效"),
+        ("invalid boolean", "布尔值应为 true 或 false"),
+        (
+            "invalid date-time",
+            "日期时间写法无效；日期可写成字符串 \"2025-03-31\"",
+        ),
+        ("invalid inline table element", "{ … } 中的写法无效"),
+        ("invalid table", "表头 […] 无效"),
+        ("invalid comment character", "注释中含有不允许的控制字符"),
+        (
+            "unexpected leading zero",
+            "数字不能以 0 开头；编码等请写成字符串 \"…\"",
+        ),
+        ("unexpected content", "这一行多出了内容"),
+        ("unexpected key or value", "此处不应出现键或值"),
+        ("invalid value", "值无效：文字须加引号 \"…\""),
+    ];
+    let chinese = KNOWN
+        .iter()
+        .find(|(en, _)| english.starts_with(en))
+        .map_or("写法不符合 TOML", |(_, zh)| zh);
+    Problem::error(
+        "toml-syntax",
+        "",
+        format!("TOML 语法错误：{chinese} ({english})"),
+    )
+    .at(loc)
+}
+
+/// A TOML or schema error of any file (project files, form.toml) as a Chinese message with
+/// its line and column, for files that are not reported as located problems.
+pub fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
+    let problem = match text.parse::<toml::Table>() {
+        Err(e) => syntax_problem(e.message(), None),
+        Ok(_) => schema_problem(error.message(), None),
+    };
+    match error.span() {
+        Some(span) => {
+            let file = crate::source::SourceFile::new(PathBuf::new(), text.to_string());
+            let (line, column) = file.line_col(span.start);
+            format!("第 {line} 行第 {column} 列：{}", problem.message)
+        }
+        None => problem.message,
     }
 }
 
@@ -149,14 +305,74 @@ fn schema_problem(message: &str, loc: Option<Loc>) -> Problem {
         )
         .at(loc);
     }
-    if message.starts_with("invalid type") {
-        let translated = message
-            .replace("invalid type", "类型不对")
-            .replace("expected", "应为")
-            .replace("found", "实际为");
-        return Problem::error("invalid-type", "", format!("{translated} (invalid type)")).at(loc);
+    if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        let (found, expected) = match message.split_once(", expected ") {
+            Some((f, e)) => (f, e),
+            None => (message, ""),
+        };
+        let found = found
+            .trim_start_matches("invalid type: ")
+            .trim_start_matches("invalid value: ");
+        let out_of_range = found.contains(" as i128") || found.contains(" as u128");
+        let found_text = if out_of_range {
+            format!(
+                "{}（超出整数范围）",
+                found.split(" as ").next().unwrap_or(found).replace('`', "")
+            )
+        } else {
+            type_name(found)
+        };
+        let code = if out_of_range {
+            "number-out-of-range"
+        } else {
+            "invalid-type"
+        };
+        return Problem::error(
+            code,
+            "",
+            format!(
+                "类型不对：应为{}，实际写的是{found_text} ({message})",
+                type_name(expected)
+            ),
+        )
+        .at(loc);
     }
-    Problem::error("invalid-value", "", format!("取值无效：{message}")).at(loc)
+    Problem::error("invalid-value", "", format!("取值无效 ({message})")).at(loc)
+}
+
+/// A serde type description in Chinese: "i64" → "整数", "a sequence" → "数组 [ … ]".
+fn type_name(serde: &str) -> String {
+    let t = serde.trim();
+    let quoted = |prefix: &str| {
+        t.strip_prefix(prefix)
+            .map(|rest| rest.trim().trim_matches('`').trim_matches('"').to_string())
+    };
+    if let Some(v) = quoted("string") {
+        return format!("字符串“{v}”");
+    }
+    if let Some(v) = quoted("integer") {
+        return format!("整数 {v}");
+    }
+    if let Some(v) = quoted("floating point") {
+        return format!("小数 {v}");
+    }
+    if let Some(v) = quoted("boolean") {
+        return format!("布尔值 {v}");
+    }
+    let name = match t {
+        "i64" | "i32" | "u32" | "u64" | "usize" | "an integer" | "integer" => "整数",
+        "f64" | "a float" | "float" => "数字",
+        "a string" | "string" | "a borrowed string" => "字符串（加引号）",
+        "a boolean" | "bool" | "boolean" => "布尔值 true 或 false",
+        "a sequence" | "sequence" | "an array" | "array" => "数组 [ … ]",
+        "a map" | "map" | "table" | "an inline table" => "表（[表名] 或 { … }）",
+        "a number or a string (数字或字符串)" => "数字或字符串",
+        "a datetime" | "datetime" => "日期时间",
+        "" => "",
+        other if other.starts_with("struct ") => "表（[表名] 或 { … }）",
+        other => return other.to_string(),
+    };
+    name.to_string()
 }
 
 /// Reads files once, caching each folder's `jixiao.toml`.
@@ -173,32 +389,86 @@ pub struct LoadedProject {
 }
 
 impl Loader {
-    pub fn load(&mut self, sources: &mut Sources, path: &Path) -> Result<LoadedProject, LoadError> {
+    /// Read one project file and its folder's `jixiao.toml` (the nearest one: a subfolder
+    /// without its own takes its parent's, up to `root`, the folder named on the command line).
+    /// A file that cannot be read becomes a problem of that file, so the rest are still checked.
+    pub fn load(
+        &mut self,
+        sources: &mut Sources,
+        path: &Path,
+        root: Option<&Path>,
+    ) -> LoadedProject {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-        if !self.folders.contains_key(&dir) {
-            let folder_path = if dir.as_os_str().is_empty() {
-                PathBuf::from(FOLDER_FILE)
-            } else {
-                dir.join(FOLDER_FILE)
-            };
-            let parsed = if folder_path.is_file() {
-                let text = read(&folder_path)?;
-                let id = sources.add(folder_path, text);
-                Some(parse(sources, id))
-            } else {
-                None
-            };
-            self.folders.insert(dir.clone(), parsed);
-        }
-        let text = read(path)?;
-        let id = sources.add(path.to_path_buf(), text);
-        let project = parse(sources, id);
-        let folder = self.folders.get(&dir).and_then(|p| p.as_ref());
-        Ok(LoadedProject {
+        let folder = self.folder_for(sources, &dir, root);
+        let (folder, folder_problems) = match folder {
+            Some(f) => (Some(f.file), f.problems.clone()),
+            None => (None, Vec::new()),
+        };
+        let project = match read(path) {
+            Ok(text) => {
+                let id = sources.add(path.to_path_buf(), text);
+                parse(sources, id)
+            }
+            Err(problem) => Parsed {
+                file: sources.add(path.to_path_buf(), String::new()),
+                raw: None,
+                problems: vec![problem],
+            },
+        };
+        LoadedProject {
             project,
-            folder: folder.map(|f| f.file),
-            folder_problems: folder.map(|f| f.problems.clone()).unwrap_or_default(),
-        })
+            folder,
+            folder_problems,
+        }
+    }
+
+    /// The parsed `jixiao.toml` that applies to files in `dir`.
+    fn folder_for(
+        &mut self,
+        sources: &mut Sources,
+        dir: &Path,
+        root: Option<&Path>,
+    ) -> Option<&Parsed> {
+        let mut candidates = vec![dir.to_path_buf()];
+        if let Some(root) = root {
+            let mut d = dir;
+            while d != root {
+                match d.parent() {
+                    Some(p) if d.starts_with(root) => {
+                        candidates.push(p.to_path_buf());
+                        d = p;
+                    }
+                    _ => break,
+                }
+            }
+        }
+        let mut chosen = None;
+        for candidate in candidates {
+            if !self.folders.contains_key(&candidate) {
+                let folder_path = if candidate.as_os_str().is_empty() {
+                    PathBuf::from(FOLDER_FILE)
+                } else {
+                    candidate.join(FOLDER_FILE)
+                };
+                let parsed = folder_path.is_file().then(|| match read(&folder_path) {
+                    Ok(text) => {
+                        let id = sources.add(folder_path.clone(), text);
+                        parse(sources, id)
+                    }
+                    Err(problem) => Parsed {
+                        file: sources.add(folder_path.clone(), String::new()),
+                        raw: None,
+                        problems: vec![problem],
+                    },
+                });
+                self.folders.insert(candidate.clone(), parsed);
+            }
+            if self.folders.get(&candidate).is_some_and(Option::is_some) {
+                chosen = Some(candidate);
+                break;
+            }
+        }
+        self.folders.get(&chosen?).and_then(Option::as_ref)
     }
 
     /// The parsed folder defaults for a file id returned in [`LoadedProject::folder`].
@@ -223,5 +493,44 @@ mod tests {
         );
         assert_eq!(p.code, "unknown-key");
         assert!(p.message.contains("level1"), "{}", p.message);
+    }
+
+    #[test]
+    fn serde_messages_become_chinese() {
+        let p = schema_problem("invalid type: string \"2024\", expected i64", None);
+        assert_eq!(p.code, "invalid-type");
+        assert!(
+            p.message
+                .starts_with("类型不对：应为整数，实际写的是字符串“2024”"),
+            "{}",
+            p.message
+        );
+        let p = schema_problem(
+            "invalid type: integer `99999999999999999999` as i128, expected i64",
+            None,
+        );
+        assert_eq!(p.code, "number-out-of-range");
+        assert!(p.message.contains("超出整数范围"), "{}", p.message);
+        let p = schema_problem("invalid type: boolean `true`, expected a sequence", None);
+        assert!(p.message.contains("应为数组"), "{}", p.message);
+    }
+
+    #[test]
+    fn tells_gbk_from_other_bytes() {
+        // "项目名称" in GBK.
+        let gbk = b"name = \"\xcf\xee\xc4\xbf\xc3\xfb\xb3\xc6\"\n";
+        assert!(looks_like_gbk(gbk));
+        assert!(!looks_like_gbk(b"plain ascii"));
+        assert!(!looks_like_gbk(b"\xff\x00 binary"));
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.toml");
+        std::fs::write(&file, gbk).unwrap();
+        let p = read(&file).unwrap_err();
+        assert_eq!(p.code, "not-utf8");
+        assert!(
+            p.message.contains("GBK") && p.message.contains("iconv"),
+            "{}",
+            p.message
+        );
     }
 }

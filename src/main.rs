@@ -69,8 +69,8 @@ enum Command {
         /// PDF 标准，如 a-2b (PDF standard)
         #[arg(long = "pdf-standard", value_name = "STD")]
         pdf_standard: Option<PdfStandard>,
-        /// PNG 分辨率 (PNG pixels per inch)
-        #[arg(long, default_value = "150")]
+        /// PNG 分辨率，36～1200 (PNG pixels per inch)
+        #[arg(long, default_value = "150", value_parser = parse_ppi)]
         ppi: f32,
     },
     /// 部门汇编：封面、汇总表和所有项目的表，合为一个 PDF (department bundle)
@@ -154,14 +154,106 @@ const EXIT_DATA: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("错误：{message}");
+            eprintln!("错误：{}", jixiao::diagnostics::terminal_safe(&message));
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// `--ppi`: a number within [`jixiao::render::PPI_RANGE`].
+fn parse_ppi(text: &str) -> Result<f32, String> {
+    let range = jixiao::render::PPI_RANGE;
+    match text.trim().parse::<f32>() {
+        Ok(v) if range.contains(&v) => Ok(v),
+        _ => Err(format!(
+            "分辨率应为 {} 到 {} 之间的数 (ppi must be within {}..={})",
+            range.start(),
+            range.end(),
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+/// clap's usage errors, said in Chinese first; `--help` and `--version` print as usual.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind| match error.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let arg = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let message = match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = error.print();
+            return ExitCode::SUCCESS;
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            return ExitCode::from(EXIT_USAGE);
+        }
+        ErrorKind::UnknownArgument => {
+            let suggested = context(ContextKind::SuggestedArg);
+            if suggested.is_empty() {
+                format!("未知的选项“{arg}”")
+            } else {
+                format!("未知的选项“{arg}”；是否想写“{suggested}”？")
+            }
+        }
+        ErrorKind::InvalidSubcommand => {
+            let suggested = context(ContextKind::SuggestedSubcommand);
+            let mut m = format!("未知的命令“{}”", context(ContextKind::InvalidSubcommand));
+            if !suggested.is_empty() {
+                m.push_str(&format!("；是否想写“{suggested}”？"));
+            }
+            m.push_str(
+                "；可用命令：check、render、bundle、new、forms、schema、watch、export、completions",
+            );
+            m
+        }
+        ErrorKind::InvalidValue => {
+            let valid = context(ContextKind::ValidValue);
+            if valid.is_empty() {
+                format!("选项 {arg} 的值“{value}”无效")
+            } else {
+                format!("选项 {arg} 的值“{value}”无效；可用：{valid}")
+            }
+        }
+        ErrorKind::ValueValidation => {
+            let reason = std::error::Error::source(&error)
+                .map(|e| format!("：{e}"))
+                .unwrap_or_default();
+            format!("选项 {arg} 的值“{value}”无效{reason}")
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必填参数：{}", context(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingSubcommand => "缺少命令；运行 jixiao --help 查看可用命令".to_string(),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            format!("参数 {arg} 的个数不对")
+        }
+        ErrorKind::ArgumentConflict => format!("选项 {arg} 不能与其他选项同时使用"),
+        ErrorKind::NoEquals => format!("选项 {arg} 须写成 {arg}=值"),
+        ErrorKind::InvalidUtf8 => "参数不是有效的 UTF-8 文本".to_string(),
+        _ => "命令行参数有误".to_string(),
+    };
+    // Chinese first, then clap's own lines (usage and the English detail) for reference.
+    eprintln!("错误：{}", jixiao::diagnostics::terminal_safe(&message));
+    let english = error.render().to_string();
+    for line in english.lines().filter(|l| !l.trim().is_empty()) {
+        eprintln!("  {}", jixiao::diagnostics::terminal_safe(line));
+    }
+    ExitCode::from(EXIT_USAGE)
 }
 
 fn forms(dirs: &[PathBuf]) -> Result<Forms, String> {
@@ -280,6 +372,8 @@ fn run(cli: Cli) -> Result<u8, String> {
             };
             match output {
                 Some(path) => {
+                    jixiao::output::guard(&inputs(&checked), &[(path.clone(), path.clone())])
+                        .map_err(|e| e.to_string())?;
                     jixiao::output::write_atomic(&path, &bytes).map_err(|e| e.to_string())?
                 }
                 None if format == ExportFormat::Xlsx => {
@@ -381,6 +475,19 @@ fn render(
             out.display()
         ));
     }
+    let ext = match options.format {
+        OutputFormat::Pdf => "pdf",
+        OutputFormat::Png => "png",
+        OutputFormat::Svg => "svg",
+    };
+    // Before anything is written: no output may replace an input (`-o q.toml`), nor two
+    // projects share one output (a/x.toml and b/x.toml into one folder).
+    let planned: Vec<(PathBuf, PathBuf)> = checked
+        .reports
+        .iter()
+        .map(|r| (output_path(&r.path, output, several, ext), r.path.clone()))
+        .collect();
+    jixiao::output::guard(&inputs(checked), &planned).map_err(|e| e.to_string())?;
     // Fonts and templates load once, and only when something is to be rendered.
     let mut engine_cell: Option<Engine> = None;
     let mut code = 0;
@@ -405,11 +512,6 @@ fn render(
         for w in compiled.warnings() {
             eprintln!("模板警告：{w}");
         }
-        let ext = match options.format {
-            OutputFormat::Pdf => "pdf",
-            OutputFormat::Png => "png",
-            OutputFormat::Svg => "svg",
-        };
         let path = output_path(&report.path, output, several, ext);
         let pages: Vec<Vec<u8>> = match options.format {
             OutputFormat::Pdf => {
@@ -429,13 +531,39 @@ fn render(
                 .map(String::into_bytes)
                 .collect(),
         };
-        for (i, bytes) in pages.iter().enumerate() {
-            let target = page_path(&path, i + 1, pages.len());
-            jixiao::output::write_atomic(&target, bytes).map_err(|e| e.to_string())?;
+        // Pages are written as one set, then pages left from a longer earlier render removed.
+        let count = pages.len();
+        let files: Vec<(PathBuf, Vec<u8>)> = pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, bytes)| (page_path(&path, i + 1, count), bytes))
+            .collect();
+        let page_outputs: Vec<(PathBuf, PathBuf)> = files
+            .iter()
+            .map(|(p, _)| (p.clone(), report.path.clone()))
+            .collect();
+        jixiao::output::guard(&inputs(checked), &page_outputs).map_err(|e| e.to_string())?;
+        jixiao::output::write_set_atomic(&files).map_err(|e| e.to_string())?;
+        if options.format != OutputFormat::Pdf {
+            for stale in jixiao::output::remove_stale_pages(&path, files.len()) {
+                eprintln!("已删除上次排版留下的 {}", stale.display());
+            }
+        }
+        for (target, _) in &files {
             eprintln!("已写入 {}", target.display());
         }
     }
     Ok(code)
+}
+
+/// Every file a run read: project files and folder defaults, which no output may replace.
+fn inputs(checked: &Checked) -> Vec<PathBuf> {
+    checked
+        .sources
+        .files()
+        .iter()
+        .map(|f| f.path.clone())
+        .collect()
 }
 
 /// PDF/A needs a document date: the form's filing date, else the bundle date, else today.
@@ -508,6 +636,20 @@ fn bundle(
         }
         return Ok(EXIT_DATA);
     }
+    let path = match output {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let name = dir
+                .canonicalize()
+                .ok()
+                .and_then(|d| d.file_name().map(|n| n.to_os_string()))
+                .unwrap_or_else(|| "汇编".into());
+            dir.join(Path::new(&name).with_extension("pdf"))
+        }
+    };
+    // Refused before the (long) layout, not after it.
+    jixiao::output::guard(&inputs(checked), &[(path.clone(), dir.to_path_buf())])
+        .map_err(|e| e.to_string())?;
     let progress = std::io::stderr().is_terminal();
     if progress {
         eprint!("\r排版 {} 个项目…", checked.reports.len());
@@ -527,17 +669,6 @@ fn bundle(
         pdfa: false,
     };
     let pdf = jixiao::render::to_pdf(&compiled, &meta).map_err(|e| e.to_string())?;
-    let path = match output {
-        Some(p) => p.to_path_buf(),
-        None => {
-            let name = dir
-                .canonicalize()
-                .ok()
-                .and_then(|d| d.file_name().map(|n| n.to_os_string()))
-                .unwrap_or_else(|| "汇编".into());
-            dir.join(Path::new(&name).with_extension("pdf"))
-        }
-    };
     jixiao::output::write_atomic(&path, &pdf).map_err(|e| e.to_string())?;
     eprintln!(
         "已写入 {}（{} 个项目，{} 页）",
@@ -561,9 +692,15 @@ fn watched_state(file: &Path) -> Vec<Option<std::time::SystemTime>> {
 /// Re-render on every save. Polls (no platform watcher needed), waits for the file to settle
 /// (editors write in several steps), and reuses one engine so fonts load once.
 fn watch(file: &Path, output: Option<&Path>, draft: bool, assets: &Assets) -> Result<u8, String> {
+    let target = output.map_or_else(|| file.with_extension("pdf"), Path::to_path_buf);
+    let folder_file = file.parent().map(|d| d.join(jixiao::load::FOLDER_FILE));
+    let watched: Vec<PathBuf> = std::iter::once(file.to_path_buf())
+        .chain(folder_file)
+        .collect();
+    jixiao::output::guard(&watched, &[(target.clone(), file.to_path_buf())])
+        .map_err(|e| e.to_string())?;
     let engine = engine(assets)?;
     let forms = forms(&assets.templates)?;
-    let target = output.map_or_else(|| file.with_extension("pdf"), Path::to_path_buf);
     let poll = std::time::Duration::from_millis(200);
     let mut last = None;
     eprintln!(

@@ -4,7 +4,8 @@
 use rust_decimal::Decimal;
 use toml::Spanned;
 
-use crate::policy::read_decimal;
+use crate::decimal::NumberError;
+use crate::policy::read_decimal_exact;
 use crate::problem::Problem;
 use crate::raw::{NumText, RawFile, RawFundRow};
 use crate::source::{FileId, Loc, Sources};
@@ -74,6 +75,18 @@ pub struct ProjectInfo {
     pub serial: Option<String>,
 }
 
+/// A figure as a published form printed it, kept with its precision so the audit compares
+/// at that precision ("78%" agrees with 78.44%; "100.00%" does not agree with 15.15%).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stated {
+    pub value: Decimal,
+    /// Decimal places as written ("94.00" → 2, "78%" → 0).
+    pub places: u32,
+    /// The text as written, for messages.
+    pub text: String,
+    pub loc: Loc,
+}
+
 /// One 项目资金 row as written; amounts absent where the cell is empty.
 #[derive(Debug, Clone)]
 pub struct FundRow {
@@ -81,6 +94,9 @@ pub struct FundRow {
     pub initial: Option<Field<Decimal>>,
     pub budget: Option<Field<Decimal>>,
     pub executed: Option<Field<Decimal>>,
+    /// 执行率 and 得分 as the published form printed them (audit only).
+    pub stated_rate: Option<Stated>,
+    pub stated_score: Option<Stated>,
     pub loc: Loc,
 }
 
@@ -170,6 +186,18 @@ pub struct Project {
     pub bundle: BundleInfo,
     /// `[scoring]` layers: the folder's, then the project's.
     pub scoring: Vec<(crate::raw::RawScoring, FileId)>,
+    /// 总分 and 评价等级 as the published form printed them (audit only; never from the folder).
+    pub stated_total: Option<Stated>,
+    pub stated_grade: Option<Field<String>>,
+}
+
+/// Largest amount accepted (10^18, far beyond any budget in 元), so sums and rates stay exact.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_808_348_672, 232_830_643, 0, false, 0);
+/// Largest 分值 or 得分 accepted: a whole form is worth 100.
+pub const MAX_WEIGHT: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
+
+fn out_of_range(path: String, message: String, loc: Loc) -> Problem {
+    Problem::error("number-out-of-range", path, message).at(Some(loc))
 }
 
 /// Builds a [`Project`] from a project file and its optional folder defaults.
@@ -217,21 +245,118 @@ impl<'a> Builder<'a> {
         what: &str,
     ) -> Option<Field<Decimal>> {
         let loc = Self::loc(file, v.span());
-        match read_decimal(v.get_ref(), &v.span(), self.sources.get(file)) {
-            Some(value) => Some(Field { value, loc }),
-            None => {
+        match read_decimal_exact(v.get_ref(), &v.span(), self.sources.get(file)) {
+            Ok(value) => Some(Field { value, loc }),
+            Err(NumberError::Invalid) => {
                 let shown = self.literal(v, file).value;
                 self.problems.push(
                     Problem::error(
                         "invalid-number",
                         path,
-                        format!("{what}“{shown}”不是有效的数字 (not a valid number)"),
+                        format!(
+                            "{what}“{shown}”不是有效的数字；千分位逗号须三位一组，如 2,243,764 (not a valid number)"
+                        ),
                     )
                     .at(Some(loc)),
                 );
                 None
             }
+            Err(NumberError::OutOfRange) => {
+                let shown = self.literal(v, file).value;
+                self.problems.push(out_of_range(
+                    path,
+                    format!(
+                        "{what}“{shown}”位数过多或数值过大，无法精确保存（最多 {} 位有效数字），请核对 (number cannot be held exactly)",
+                        crate::decimal::MAX_DIGITS
+                    ),
+                    loc,
+                ));
+                None
+            }
         }
+    }
+
+    /// A decimal that must lie within `min..=max` (amounts, weights, scores): beyond it the
+    /// value is refused with `number-out-of-range`, so no later sum or product can overflow.
+    fn bounded(
+        &mut self,
+        v: &Spanned<NumText>,
+        file: FileId,
+        path: String,
+        what: &str,
+        max: Decimal,
+    ) -> Option<Field<Decimal>> {
+        let d = self.decimal(v, file, path.clone(), what)?;
+        if d.value.abs() > max {
+            self.problems.push(out_of_range(
+                path,
+                format!(
+                    "{what} {} 超出可处理的范围（绝对值不超过 {}），请核对",
+                    d.value.normalize(),
+                    max.normalize()
+                ),
+                d.loc.clone(),
+            ));
+            return None;
+        }
+        Some(d)
+    }
+
+    /// A printed figure (`"78%"`, `94.00`) with its precision; `percent` allows a `%` sign.
+    fn stated(
+        &mut self,
+        v: &Spanned<NumText>,
+        file: FileId,
+        path: String,
+        what: &str,
+        percent: bool,
+    ) -> Option<Stated> {
+        let field = self.literal(v, file);
+        let text = field.value.trim();
+        let number = if percent {
+            text.trim_end_matches(['%', '％']).trim_end()
+        } else {
+            text
+        };
+        match crate::decimal::parse_exact(number) {
+            Ok(value) => Some(Stated {
+                value,
+                places: crate::decimal::written_places(number),
+                text: text.to_string(),
+                loc: field.loc,
+            }),
+            Err(_) => {
+                self.problems.push(
+                    Problem::error(
+                        "invalid-number",
+                        path,
+                        format!("原表所印{what}“{text}”不是有效的数字"),
+                    )
+                    .at(Some(field.loc)),
+                );
+                None
+            }
+        }
+    }
+
+    /// A date as printed on the form; a date that cannot be read is warned about (it is still
+    /// printed as written, but a PDF/A date cannot come from it).
+    fn date(&mut self, v: &Spanned<NumText>, file: FileId, path: &str, what: &str) -> String {
+        let field = self.literal(v, file);
+        let text = field.value.trim();
+        if !text.is_empty() && crate::document::parse_date(text).is_none() {
+            self.problems.push(
+                Problem::warning(
+                    "invalid-date",
+                    path,
+                    format!(
+                        "{what}“{text}”无法识别为日期，应写作 2025-03-31 或 2025年3月31日 (unrecognised date)"
+                    ),
+                )
+                .at(Some(field.loc.clone())),
+            );
+        }
+        field.value
     }
 
     fn missing(&mut self, path: &str, what: &str, loc: Option<Loc>) {
@@ -378,7 +503,7 @@ impl<'a> Builder<'a> {
                 .map(|(v, f)| self.literal(v, f).value)
                 .unwrap_or_default(),
             date: pick_in!(signature.date)
-                .map(|(v, f)| self.literal(v, f).value)
+                .map(|(v, f)| self.date(v, f, "signature.date", "填报日期"))
                 .unwrap_or_default(),
             leader: pick_in!(signature.leader)
                 .map(|(v, f)| self.text(v, f).value)
@@ -387,7 +512,7 @@ impl<'a> Builder<'a> {
         let bundle = BundleInfo {
             title: pick_in!(bundle.title).map(|(v, f)| self.text(v, f).value),
             department: pick_in!(bundle.department).map(|(v, f)| self.text(v, f).value),
-            date: pick_in!(bundle.date).map(|(v, f)| self.literal(v, f).value),
+            date: pick_in!(bundle.date).map(|(v, f)| self.date(v, f, "bundle.date", "汇编日期")),
         };
         let mut scoring = Vec::new();
         if let Some((ff, f)) = folder
@@ -399,7 +524,15 @@ impl<'a> Builder<'a> {
             scoring.push((s.clone(), pf));
         }
 
+        let stated_total = project
+            .total
+            .as_ref()
+            .and_then(|v| self.stated(v, pf, "total".into(), "总分", false));
+        let stated_grade = project.grade.as_ref().map(|v| self.text(v, pf));
+
         Project {
+            stated_total,
+            stated_grade,
             file: pf,
             year,
             form,
@@ -445,7 +578,7 @@ impl<'a> Builder<'a> {
             let amount = |field: &str, v: &Option<Spanned<NumText>>, this: &mut Self| {
                 let v = v.as_ref()?;
                 let path = format!("funds.{key}.{field}");
-                let d = this.decimal(v, file, path.clone(), "金额")?;
+                let d = this.bounded(v, file, path.clone(), "金额", MAX_AMOUNT)?;
                 if d.value < Decimal::ZERO {
                     this.problems.push(
                         Problem::error(
@@ -459,6 +592,24 @@ impl<'a> Builder<'a> {
                 Some(d)
             };
             let r = row.get_ref();
+            let stated_rate = r
+                .rate
+                .as_ref()
+                .and_then(|v| self.stated(v, file, format!("funds.{key}.rate"), "执行率", true));
+            let stated_score = r.score.as_ref().and_then(|v| {
+                if key != "total" {
+                    self.problems.push(
+                        Problem::error(
+                            "invalid-value",
+                            format!("funds.{key}.score"),
+                            "预算执行率得分只印在年度资金总额一行，请写在 [funds.total] score",
+                        )
+                        .at(Some(Self::loc(file, v.span()))),
+                    );
+                    return None;
+                }
+                self.stated(v, file, format!("funds.{key}.score"), "得分", false)
+            });
             let built = FundRow {
                 key: FUND_SOURCES
                     .iter()
@@ -467,6 +618,8 @@ impl<'a> Builder<'a> {
                 initial: amount("initial", &r.initial, self),
                 budget: amount("budget", &r.budget, self),
                 executed: amount("executed", &r.executed, self),
+                stated_rate,
+                stated_score,
                 loc: Self::loc(file, row.span()),
             };
             if key == "total" {
@@ -581,7 +734,7 @@ impl<'a> Builder<'a> {
             }
         }
         let weight = match &r.weight {
-            Some(v) => self.decimal(v, file, path("weight"), "分值"),
+            Some(v) => self.bounded(v, file, path("weight"), "分值", MAX_WEIGHT),
             None => {
                 if applicable {
                     self.missing(&path("weight"), "分值", Some(loc.clone()));
@@ -600,7 +753,7 @@ impl<'a> Builder<'a> {
         let score = r
             .score
             .as_ref()
-            .and_then(|v| self.decimal(v, file, path("score"), "得分"));
+            .and_then(|v| self.bounded(v, file, path("score"), "得分", MAX_WEIGHT));
         let grade = r.grade.as_ref().and_then(|g| {
             let value = match g.get_ref().trim() {
                 "达成" | "达成年度指标" => Grade::Achieved,
@@ -657,7 +810,8 @@ impl<'a> Builder<'a> {
                     continue;
                 };
                 let at_least = self.literal(at_least, file);
-                if let Some(score) = self.decimal(score, file, format!("{tp}.score"), "分档得分")
+                if let Some(score) =
+                    self.bounded(score, file, format!("{tp}.score"), "分档得分", MAX_WEIGHT)
                 {
                     tiers.push(Tier {
                         at_least,

@@ -8,16 +8,166 @@ use std::path::{Path, PathBuf};
 pub enum OutputError {
     #[error("输出文件夹不存在：{0} (output folder does not exist)")]
     MissingFolder(PathBuf),
-    #[error("无法写入 {path}：{source} (cannot write)")]
+    #[error("无法写入 {}：{} (cannot write)", path.display(), describe_io(source))]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "输出文件 {} 就是输入文件 {}，不会覆盖；请用 -o 指定另一个文件名 (refusing to overwrite an input)",
+        output.display(),
+        input.display()
+    )]
+    OverwritesInput { output: PathBuf, input: PathBuf },
+    #[error(
+        "{} 和 {} 会写到同一个输出文件 {}，后者会覆盖前者；请分别渲染，或改名后再试 (two outputs, one path)",
+        first.display(),
+        second.display(),
+        output.display()
+    )]
+    SameOutput {
+        output: PathBuf,
+        first: PathBuf,
+        second: PathBuf,
+    },
+}
+
+/// An I/O error in plain Chinese, without the temporary file's name that the OS message would
+/// carry: what happened and what to do.
+pub fn describe_io(error: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let what = match error.kind() {
+        K::PermissionDenied => "没有权限（请检查文件夹的写入权限）(permission denied)",
+        K::NotFound => "文件或文件夹不存在 (not found)",
+        K::NotADirectory => "路径中有一段不是文件夹 (not a directory)",
+        K::IsADirectory => "这是一个文件夹，不是文件 (is a directory)",
+        K::StorageFull => "磁盘空间不足，请清理后重试 (no space left on device)",
+        K::ReadOnlyFilesystem => "文件系统只读 (read-only file system)",
+        K::AlreadyExists => "文件已存在 (already exists)",
+        K::InvalidData => "内容无法读取 (invalid data)",
+        _ => "",
+    };
+    match (what, error.raw_os_error()) {
+        ("", Some(code)) => format!("系统错误 {code}（{:?}）", error.kind()),
+        ("", None) => format!("{:?}", error.kind()),
+        (w, _) => w.to_string(),
+    }
+}
+
+/// A path's identity for comparison: canonical when it exists, else its canonical folder and
+/// its name (an output usually does not exist yet).
+pub fn identity(path: &Path) -> PathBuf {
+    if let Ok(p) = path.canonicalize() {
+        return p;
+    }
+    let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    dir.canonicalize().unwrap_or(dir).join(name)
+}
+
+/// Refuse a set of outputs that would overwrite an input, or write twice to one path.
+/// `outputs` pairs each output path with the input it comes from.
+pub fn guard(inputs: &[PathBuf], outputs: &[(PathBuf, PathBuf)]) -> Result<(), OutputError> {
+    let inputs: Vec<(PathBuf, &PathBuf)> = inputs.iter().map(|p| (identity(p), p)).collect();
+    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    for (output, from) in outputs {
+        let id = identity(output);
+        if let Some((_, input)) = inputs.iter().find(|(i, _)| *i == id) {
+            return Err(OutputError::OverwritesInput {
+                output: output.clone(),
+                input: (*input).clone(),
+            });
+        }
+        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
+            return Err(OutputError::SameOutput {
+                output: output.clone(),
+                first: (*first).clone(),
+                second: from.clone(),
+            });
+        }
+        seen.push((id, from));
+    }
+    Ok(())
 }
 
 /// Write `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    prepare(path, bytes)?.commit()
+}
+
+/// A file written in full to a temporary beside its target, not yet renamed into place.
+pub struct Pending {
+    tmp: tempfile::NamedTempFile,
+    path: PathBuf,
+}
+
+impl Pending {
+    /// Rename into place.
+    pub fn commit(self) -> Result<(), OutputError> {
+        let path = self.path;
+        self.tmp.persist(&path).map_err(|e| OutputError::Io {
+            path: path.clone(),
+            source: e.error,
+        })?;
+        Ok(())
+    }
+}
+
+/// Write several files as a set (the pages of one PNG/SVG render): every file is written in
+/// full before any is renamed into place, so a failure leaves the old set untouched.
+pub fn write_set_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), OutputError> {
+    let pending: Vec<Pending> = files
+        .iter()
+        .map(|(path, bytes)| prepare(path, bytes))
+        .collect::<Result<_, _>>()?;
+    pending.into_iter().try_for_each(Pending::commit)
+}
+
+/// Remove the pages an earlier render left beyond this one: `x-5.png` after a 4-page render,
+/// `x-1.png`… after a 1-page render (written as `x.png`), and `x.png` after a multi-page one.
+/// Returns the removed paths.
+pub fn remove_stale_pages(path: &Path, pages: usize) -> Vec<PathBuf> {
+    let (Some(dir), Some(stem), Some(ext)) = (
+        path.parent().map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                d
+            }
+        }),
+        path.file_stem().and_then(|s| s.to_str()),
+        path.extension().and_then(|e| e.to_str()),
+    ) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return removed;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let page = name
+            .strip_suffix(&format!(".{ext}"))
+            .and_then(|n| n.strip_prefix(&format!("{stem}-")))
+            .and_then(|n| n.parse::<usize>().ok());
+        let stale = match page {
+            Some(n) => pages == 1 || n > pages,
+            None => pages > 1 && name == format!("{stem}.{ext}"),
+        };
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed.sort();
+    removed
+}
+
+fn prepare(path: &Path, bytes: &[u8]) -> Result<Pending, OutputError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
@@ -46,8 +196,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
             .map_err(io)?;
     }
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    Ok(Pending {
+        tmp,
+        path: path.to_path_buf(),
+    })
 }
 
 #[cfg(test)]
@@ -67,5 +219,55 @@ mod tests {
             write_atomic(&dir.path().join("missing/a.pdf"), b"x"),
             Err(OutputError::MissingFolder(_))
         ));
+    }
+
+    #[test]
+    fn guard_refuses_inputs_and_collisions() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("q.toml");
+        std::fs::write(&input, "x").unwrap();
+        // The same file reached through another spelling of its folder.
+        let other_spelling = dir.path().join(".").join("q.toml");
+        let err = guard(
+            std::slice::from_ref(&input),
+            &[(other_spelling, input.clone())],
+        )
+        .unwrap_err();
+        assert!(matches!(err, OutputError::OverwritesInput { .. }), "{err}");
+        let out = dir.path().join("out.pdf");
+        let (a, b) = (PathBuf::from("a/x.toml"), PathBuf::from("b/x.toml"));
+        let err = guard(&[], &[(out.clone(), a.clone()), (out.clone(), b)]).unwrap_err();
+        assert!(matches!(err, OutputError::SameOutput { .. }), "{err}");
+        assert!(guard(&[input], &[(out, a)]).is_ok());
+    }
+
+    #[test]
+    fn page_sets_replace_and_clean_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("x.png");
+        let pages: Vec<(PathBuf, Vec<u8>)> = (1..=4)
+            .map(|i| (dir.path().join(format!("x-{i}.png")), vec![i as u8]))
+            .collect();
+        write_set_atomic(&pages).unwrap();
+        std::fs::write(dir.path().join("x-10.txt"), "keep").unwrap();
+        std::fs::write(dir.path().join("x-y.png"), "keep").unwrap();
+        write_atomic(&base, b"one page").unwrap();
+        let removed = remove_stale_pages(&base, 1);
+        assert_eq!(removed.len(), 4);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["x-10.txt", "x-y.png", "x.png"]);
+        let err = write_set_atomic(&[
+            (dir.path().join("x-1.png"), vec![1]),
+            (dir.path().join("missing/x-2.png"), vec![2]),
+        ]);
+        assert!(err.is_err());
+        assert!(
+            !dir.path().join("x-1.png").exists(),
+            "nothing renamed on failure"
+        );
     }
 }

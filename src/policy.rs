@@ -70,9 +70,18 @@ pub fn read_decimal(
     span: &std::ops::Range<usize>,
     src: &SourceFile,
 ) -> Option<Decimal> {
+    read_decimal_exact(value, span, src).ok()
+}
+
+/// Like [`read_decimal`], saying why a value is not an exact decimal.
+pub fn read_decimal_exact(
+    value: &NumText,
+    span: &std::ops::Range<usize>,
+    src: &SourceFile,
+) -> Result<Decimal, crate::decimal::NumberError> {
     match value {
-        NumText::Number => crate::decimal::parse(src.slice(span)),
-        NumText::Text(text) => crate::decimal::parse(text),
+        NumText::Number => crate::decimal::parse_exact(src.slice(span)),
+        NumText::Text(text) => crate::decimal::parse_exact(text),
     }
 }
 

@@ -107,6 +107,34 @@ pub const CODES: &[(&str, &str)] = &[
         "文字中的占位符 {{ … }} 引用了不存在的值或写法有误",
     ),
     (
+        "stated-rate-differs",
+        "原表所印执行率与按金额计算的不符（按原表位数比较）",
+    ),
+    (
+        "stated-funds-score-differs",
+        "原表所印预算执行率得分与按规则计算的不符",
+    ),
+    ("stated-total-differs", "原表所印总分与各项得分之和不符"),
+    ("stated-grade-differs", "原表所印评价等级与按总分计算的不符"),
+    (
+        "number-out-of-range",
+        "数字位数过多、数值过大或计算会越界，无法精确处理（不会四舍五入了事）",
+    ),
+    (
+        "total-exceeds-weights",
+        "总分超过分值合计（填写的得分越界时出现）",
+    ),
+    ("placeholder-too-long", "代入占位符后文字过长"),
+    ("invalid-date", "填报日期或汇编日期无法识别"),
+    (
+        "unreadable-file",
+        "文件无法读取（权限等；退出码 2，其余文件照常检查）",
+    ),
+    (
+        "not-utf8",
+        "文件不是 UTF-8 编码（如 GBK），提示如何转换（退出码 2）",
+    ),
+    (
         "missing-glyph",
         "所有字体都缺少某个字符，打印时会显示为空框",
     ),

@@ -48,6 +48,9 @@ pub type S<T> = Option<Spanned<T>>;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFile {
+    /// 总分 and 评价等级 as the published form printed them (audited).
+    pub total: S<NumText>,
+    pub grade: S<String>,
     pub year: S<i64>,
     pub form: S<String>,
     pub unit: S<String>,
@@ -91,6 +94,10 @@ pub struct RawFundRow {
     pub initial: S<NumText>,
     pub budget: S<NumText>,
     pub executed: S<NumText>,
+    /// 执行率 as the published form printed it (audited, never printed by us).
+    pub rate: S<NumText>,
+    /// 得分 as printed (年度资金总额 row only).
+    pub score: S<NumText>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -188,6 +195,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "initial",
     "budget",
     "executed",
+    "rate",
     "planned",
     "achieved",
     "level1",

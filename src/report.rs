@@ -72,18 +72,20 @@ impl Report {
 
     /// The file could not be read as TOML at all (exit 2 rather than 1).
     pub fn is_unreadable(&self) -> bool {
-        self.problems.iter().any(|p| p.code == "toml-syntax")
+        self.problems
+            .iter()
+            .any(|p| matches!(p.code, "toml-syntax" | "unreadable-file" | "not-utf8"))
     }
 
     pub fn name(&self) -> &str {
         self.project.as_ref().map_or("", |p| p.info.name.as_str())
     }
 
+    /// Σ分值 of the indicators (each bounded to 0…100 by the model, so the sum cannot overflow
+    /// for any realistic count; saturates rather than panics).
     pub fn indicator_weight(&self) -> Decimal {
-        self.indicators
-            .iter()
-            .map(|r| r.indicator.weight_value())
-            .sum()
+        decimal::checked_sum(self.indicators.iter().map(|r| r.indicator.weight_value()))
+            .unwrap_or(Decimal::MAX)
     }
 }
 
@@ -149,8 +151,20 @@ pub fn build(
         &mut form_problems,
     );
     for p in form_problems {
-        // A form's own defaults are not the user's data: keep the message, drop the location.
-        problems.push(Problem { loc: None, ..p });
+        // A form's own defaults are not the user's data: say which form.toml is at fault, and
+        // do not point into the project file.
+        let origin = form.dir().map_or_else(
+            || format!("内置表样 {}", form.id),
+            |d| d.join("form.toml").display().to_string(),
+        );
+        problems.push(Problem {
+            loc: None,
+            message: format!(
+                "表样文件 {origin} 有误：{}（不是项目文件的问题）",
+                p.message
+            ),
+            ..p
+        });
     }
     for (layer, file) in &project.scoring {
         policy.apply(layer, sources.get(*file), *file, &mut problems);
@@ -175,11 +189,31 @@ pub fn build(
         .collect();
 
     // §2 Σ分值 + 预算执行率分值 = 100.
-    let weight_sum: Decimal = indicators
-        .iter()
-        .map(|r| r.indicator.weight_value())
-        .sum::<Decimal>()
-        + policy.budget_weight;
+    let weight_sum = decimal::checked_sum(
+        indicators
+            .iter()
+            .map(|r| r.indicator.weight_value())
+            .chain([policy.budget_weight]),
+    );
+    let Some(weight_sum) = weight_sum else {
+        problems.push(
+            Problem::error(
+                "number-out-of-range",
+                "indicators",
+                "指标分值之和过大，无法计算 (sum out of range)",
+            )
+            .at(indicators.first().map(|r| r.indicator.loc.clone())),
+        );
+        return Report {
+            problems,
+            project: Some(project),
+            form: Some(form),
+            policy,
+            funds,
+            indicators,
+            ..empty
+        };
+    };
     if weight_sum != Decimal::from(100) && !indicators.is_empty() {
         problems.push(
             Problem::error(
@@ -203,35 +237,63 @@ pub fn build(
         .filter(|r| r.indicator.applicable)
         .map(|r| r.scored.score)
         .collect();
-    let total = match (funds_score, scores) {
-        (Some(fs), Some(scores)) if !indicators.is_empty() => {
-            let sum = fs + scores.iter().copied().sum::<Decimal>();
-            let applicable: Decimal = policy.budget_weight
-                + indicators
-                    .iter()
-                    .filter(|r| r.indicator.applicable)
-                    .map(|r| r.indicator.weight_value())
-                    .sum::<Decimal>();
+    let applicable = decimal::checked_sum(
+        indicators
+            .iter()
+            .filter(|r| r.indicator.applicable)
+            .map(|r| r.indicator.weight_value())
+            .chain([policy.budget_weight]),
+    );
+    let total = match (funds_score, scores, applicable) {
+        (Some(fs), Some(scores), Some(applicable)) if !indicators.is_empty() => {
             let all_apply = indicators.iter().all(|r| r.indicator.applicable);
-            if all_apply || applicable.is_zero() || applicable == Decimal::from(100) {
-                Some(sum.normalize())
-            } else {
-                // 10号: 用适用指标得分汇总后按百分制折算.
-                Some(policy.round(sum * Decimal::from(100) / applicable))
-            }
+            decimal::checked_sum(scores.iter().copied().chain([fs])).and_then(|sum| {
+                if all_apply || applicable.is_zero() || applicable == Decimal::from(100) {
+                    Some(sum.normalize())
+                } else {
+                    // 10号: 用适用指标得分汇总后按百分制折算.
+                    let scaled = sum
+                        .checked_mul(Decimal::from(100))?
+                        .checked_div(applicable)?;
+                    Some(policy.round(scaled).min(Decimal::from(100)))
+                }
+            })
         }
         _ => None,
     };
+    // A total above what the weights allow means a stated score broke its bounds; that is
+    // reported per row, and the total says so too rather than print more than 100.
+    if let Some(t) = total
+        && t > weight_sum.max(Decimal::from(100))
+    {
+        problems.push(Problem::error(
+            "total-exceeds-weights",
+            "total",
+            format!(
+                "总分 {} 超过分值合计 {}，请核对各项得分",
+                t.normalize(),
+                weight_sum.normalize()
+            ),
+        ));
+    }
     let grade = total.map(|t| policy.grade(t));
+    audit_stated(
+        &project,
+        &policy,
+        funds.as_ref(),
+        total,
+        grade,
+        &mut problems,
+    );
 
     // Placeholders in free text, now that every figure is known.
     let context = placeholder_context(&project, &policy, funds.as_ref(), total, grade);
     let mut expand = |field: &Option<Field<String>>, path: String| -> Option<String> {
         let f = field.as_ref()?;
         Some(
-            crate::placeholder::expand(&f.value, &context).unwrap_or_else(|message| {
+            crate::placeholder::expand(&f.value, &context).unwrap_or_else(|error| {
                 problems.push(
-                    Problem::error("unknown-placeholder", path, message).at(Some(f.loc.clone())),
+                    Problem::error(error.code(), path, error.to_string()).at(Some(f.loc.clone())),
                 );
                 f.value.clone()
             }),
@@ -304,6 +366,136 @@ fn check_form_fit(project: &Project, form: &FormSpec, problems: &mut Vec<Problem
     }
 }
 
+/// Compare every figure the published form printed (执行率, 得分, 总分, 等级) with what the rules
+/// give, at the printed figure's own precision. A difference is an error: the PDF would
+/// contradict the source it was made from.
+fn audit_stated(
+    project: &Project,
+    policy: &Policy,
+    funds: Option<&FundsResult>,
+    total: Option<Decimal>,
+    grade: Option<&'static str>,
+    problems: &mut Vec<Problem>,
+) {
+    let at = |value: Decimal, places: u32| {
+        decimal::round(value, places, crate::decimal::Rounding::HalfUp)
+    };
+    let rows = project
+        .funds
+        .sources
+        .iter()
+        .chain(project.funds.total.as_ref());
+    for row in rows {
+        let Some(stated) = &row.stated_rate else {
+            continue;
+        };
+        let computed = match (row.key, funds) {
+            ("total", Some(f)) => f
+                .total
+                .budget
+                .and_then(|b| scoring::execution_rate(b, f.total.executed.unwrap_or_default())),
+            _ => row.budget.as_ref().and_then(|b| {
+                scoring::execution_rate(
+                    b.value,
+                    row.executed.as_ref().map(|e| e.value).unwrap_or_default(),
+                )
+            }),
+        };
+        let agrees = computed.is_some_and(|c| at(c, stated.places) == stated.value.normalize());
+        if !agrees {
+            let field = format!("funds.{}.rate", row.key);
+            let computed_text = computed.map_or_else(
+                || "无法计算（全年预算数为空或为 0）".to_string(),
+                |c| {
+                    format!(
+                        "{}%",
+                        decimal::fixed(c, policy.rate_decimals.max(stated.places))
+                    )
+                },
+            );
+            problems.push(
+                Problem::error(
+                    "stated-rate-differs",
+                    field,
+                    format!(
+                        "原表所印执行率 {} 与按金额计算的 {computed_text} 不符（按原表的 {} 位小数比较）",
+                        stated.text, stated.places
+                    ),
+                )
+                .at(Some(stated.loc.clone())),
+            );
+        }
+    }
+    if let Some(stated) = project
+        .funds
+        .total
+        .as_ref()
+        .and_then(|t| t.stated_score.as_ref())
+    {
+        let computed = funds.and_then(|f| f.score);
+        let agrees = computed.is_some_and(|c| at(c, stated.places) == stated.value.normalize());
+        if !agrees {
+            problems.push(
+                Problem::error(
+                    "stated-funds-score-differs",
+                    "funds.total.score",
+                    format!(
+                        "原表所印预算执行率得分 {} 与按规则计算的 {} 不符",
+                        stated.text,
+                        computed.map_or_else(|| "（无法计算）".to_string(), decimal::plain)
+                    ),
+                )
+                .at(Some(stated.loc.clone())),
+            );
+        }
+    }
+    if let Some(stated) = &project.stated_total
+        && total.is_none_or(|c| at(c, stated.places) != stated.value.normalize())
+    {
+        problems.push(
+            Problem::error(
+                "stated-total-differs",
+                "total",
+                format!(
+                    "原表所印总分 {} 与各项得分之和 {} 不符",
+                    stated.text,
+                    total.map_or_else(|| "（无法计算）".to_string(), decimal::plain)
+                ),
+            )
+            .at(Some(stated.loc.clone())),
+        );
+    }
+    if let Some(stated) = &project.stated_grade {
+        let printed = stated.value.trim();
+        let normalized = match printed {
+            "优秀" => "优",
+            "良好" => "良",
+            "合格" | "中等" => "中",
+            "不合格" | "较差" => "差",
+            other => other,
+        };
+        if grade != Some(normalized) {
+            problems.push(
+                Problem::error(
+                    "stated-grade-differs",
+                    "grade",
+                    format!(
+                        "原表所印等级“{printed}”与按总分计算的“{}”不符（分数线 {}）",
+                        grade.unwrap_or("（无法计算）"),
+                        policy
+                            .grades
+                            .iter()
+                            .map(|g| g.normalize().to_string())
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    ),
+                )
+                .at(Some(stated.loc.clone())),
+            );
+        }
+    }
+}
+
 fn rate_of(policy: &Policy, budget: Option<Decimal>, executed: Option<Decimal>) -> Option<Decimal> {
     let rate = scoring::execution_rate(budget?, executed.unwrap_or_default())?;
     Some(decimal::round(rate, policy.rate_decimals, policy.rounding))
@@ -321,13 +513,15 @@ fn score_funds(
         return None;
     }
     let value = |f: &Option<Field<Decimal>>| f.as_ref().map(|f| f.value);
+    // Amounts are bounded by the model (≤ 10^18 each), so these sums cannot overflow; a
+    // saturated sum would still be reported, never a panic.
     let sum = |pick: fn(&crate::model::FundRow) -> &Option<Field<Decimal>>| -> Option<Decimal> {
         let values: Vec<Decimal> = funds
             .sources
             .iter()
             .filter_map(|r| value(pick(r)))
             .collect();
-        (!values.is_empty()).then(|| values.iter().copied().sum())
+        (!values.is_empty()).then(|| decimal::checked_sum(values).unwrap_or(Decimal::MAX))
     };
     let initial = sum(|r| &r.initial);
     let budget = sum(|r| &r.budget);
@@ -364,6 +558,21 @@ fn score_funds(
     let executed_total = executed.unwrap_or_default();
     let full_rate = scoring::execution_rate(budget_total, executed_total);
     let score = match full_rate {
+        None if !budget_total.is_zero() => {
+            problems.push(
+                Problem::error(
+                    "number-out-of-range",
+                    "funds",
+                    format!(
+                        "全年执行数 {} 与全年预算数 {} 相差悬殊，执行率超出可计算范围，请核对金额",
+                        executed_total.normalize(),
+                        budget_total.normalize()
+                    ),
+                )
+                .at(first_loc.clone()),
+            );
+            None
+        }
         None => {
             problems.push(
                 Problem::error("zero-budget", "funds", "全年预算数合计为 0，无法计算执行率")
@@ -400,7 +609,8 @@ fn score_funds(
                     .at(first_loc.clone()),
                 );
             }
-            Some(policy.round(scoring::execution_score(rate, policy.budget_weight)))
+            scoring::execution_score(rate, policy.budget_weight)
+                .map(|s| policy.round(s).min(policy.budget_weight))
         }
     };
     let sources = funds

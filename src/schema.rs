@@ -14,6 +14,18 @@ type Row = (&'static str, &'static str, &'static str, &'static str);
 const TOP: &[Row] = &[
     ("year", "integer", "评价年度", "打印为“（2021年度）”"),
     (
+        "total",
+        "number",
+        "总分（原表所印）",
+        "审计用：原表印的总分，按其位数与计算值比较",
+    ),
+    (
+        "grade",
+        "text",
+        "评价等级（原表所印）",
+        "审计用：原表印的等级（优、良、中、差）",
+    ),
+    (
         "form",
         "form",
         "表样",
@@ -82,6 +94,18 @@ const FUND_ROW: &[Row] = &[
     ("initial", "number", "年初预算数", "可省略"),
     ("budget", "number", "全年预算数", "调整后预算"),
     ("executed", "number", "全年执行数", ""),
+    (
+        "rate",
+        "code",
+        "执行率（原表所印）",
+        "审计用：原表印的执行率，如 \"78%\"；按其位数与计算值比较",
+    ),
+    (
+        "score",
+        "number",
+        "得分（原表所印）",
+        "审计用，仅年度资金总额一行：原表印的预算执行率得分",
+    ),
 ];
 
 const FUNDS: &[Row] = &[

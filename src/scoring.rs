@@ -45,8 +45,28 @@ pub fn execution_rate(budget: Decimal, executed: Decimal) -> Option<Decimal> {
 }
 
 /// §1 得分 = min(执行率, 100%) × 分值 (财预〔2020〕10号 附件: 预算执行率得分), unrounded.
-pub fn execution_score(rate_percent: Decimal, weight: Decimal) -> Decimal {
-    rate_percent.min(dec!(100)) * weight / dec!(100)
+/// `None` only if the product leaves the decimal range (the model bounds 分值 to 0…100).
+pub fn execution_score(rate_percent: Decimal, weight: Decimal) -> Option<Decimal> {
+    rate_percent
+        .max(Decimal::ZERO)
+        .min(dec!(100))
+        .checked_mul(weight)?
+        .checked_div(dec!(100))
+}
+
+/// `part / whole × full`, the proportional score of §3, or `None` on overflow.
+fn proportion(part: Decimal, whole: Decimal, full: Decimal) -> Option<Decimal> {
+    part.checked_div(whole)?.checked_mul(full)
+}
+
+/// The problem for a figure too large to compute with exactly.
+fn out_of_range(ind: &Indicator, field: &str, loc: Option<crate::source::Loc>) -> Problem {
+    Problem::error(
+        "number-out-of-range",
+        ind.path(field),
+        "数值过大或过小，无法精确计算得分；请核对年度指标值与实际完成值 (number out of range)",
+    )
+    .at(loc)
 }
 
 /// The result of scoring one indicator.
@@ -79,7 +99,9 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
     }
     let weight = ind.weight_value();
     let (raw, method) = computed_score(ind, policy, weight, &mut problems);
-    let computed = raw.map(|v| policy.round(v.max(Decimal::ZERO).min(weight)));
+    // Never above the weight, whatever the rounding: a met indicator prints its weight as
+    // written (11.25 on a 1-decimal form stays 11.25, not 11.3), so Σ得分 ≤ Σ分值.
+    let computed = raw.map(|v| policy.round(v.max(Decimal::ZERO).min(weight)).min(weight));
 
     // §5 A stated score is printed as given, within 0…分值.
     let mut score = computed;
@@ -177,7 +199,10 @@ fn computed_score(
                 problems.push(unit_mismatch(ind, &bound, b));
                 return (None, Method::Tiers);
             }
-            let (bound_value, b_value) = target::aligned(&bound, b);
+            let Some((bound_value, b_value)) = target::aligned(&bound, b) else {
+                problems.push(out_of_range(ind, "tiers", Some(tier.at_least.loc.clone())));
+                return (None, Method::Tiers);
+            };
             if b_value >= bound_value {
                 return (Some(tier.score), Method::Tiers);
             }
@@ -186,14 +211,36 @@ fn computed_score(
     }
 
     match (target::parse(target_text), actual) {
+        (Parsed::OutOfRange(_), _) => {
+            let loc = ind.target.as_ref().map(|t| t.loc.clone());
+            problems.push(out_of_range(ind, "target", loc));
+            (None, Method::Ge)
+        }
+        (_, Parsed::OutOfRange(_)) => {
+            let loc = ind.actual.as_ref().map(|t| t.loc.clone());
+            problems.push(out_of_range(ind, "actual", loc));
+            (None, Method::Ge)
+        }
         (Parsed::Quantity(a), Parsed::Quantity(b)) => {
             quantitative(ind, policy, weight, &a, &b, problems)
         }
+        // The actual cannot be compared with a numeric target ("≤11月" against "按期完成"):
+        // as for a text target, the row needs a grade, and a stated score alone is not enough.
         (Parsed::Quantity(_), Parsed::Qualitative(_)) if ind.grade.is_none() => {
-            if ind.score.is_none() {
-                problems.push(unparsed_actual(ind, actual_text));
-            }
-            (None, Method::Stated)
+            problems.push(
+                Problem::error(
+                    "grade-required",
+                    ind.path("grade"),
+                    format!(
+                        "实际完成值“{}”无法与年度指标值“{}”按数量比较，须填写 grade（达成 / 部分达成 / 未达成）{}",
+                        actual_text.trim(),
+                        target_text.trim(),
+                        if ind.score.is_some() { "；仅填写得分不够" } else { "，或把实际完成值写成数量" }
+                    ),
+                )
+                .at(ind.actual.as_ref().map(|a| a.loc.clone())),
+            );
+            (None, Method::Qualitative)
         }
         _ => qualitative(ind, policy, weight, target_text, actual_text, problems),
     }
@@ -258,7 +305,11 @@ fn quantitative(
             assumed
         }
     };
-    let (a, b) = target::aligned(a, b);
+    let overflow = || out_of_range(ind, "target", ind.target.as_ref().map(|t| t.loc.clone()));
+    let Some((a, b)) = target::aligned(a, b) else {
+        problems.push(overflow());
+        return (None, Method::Ge);
+    };
     if b < Decimal::ZERO {
         problems.push(
             Problem::error("negative-value", ind.path("actual"), "实际完成值不能为负数")
@@ -276,22 +327,22 @@ fn quantitative(
                 b > a
             };
             let s = if met {
-                full
+                Some(full)
             } else if a.is_zero() {
-                Decimal::ZERO
+                Some(Decimal::ZERO)
             } else {
-                b / a * full
+                proportion(b, a, full)
             };
             (s, Method::Ge)
         }
         // 等于: B > A counts as met (over-achievement is warned about below).
         Comparator::Eq => {
             let s = if b >= a {
-                full
+                Some(full)
             } else if a.is_zero() {
-                Decimal::ZERO
+                Some(Decimal::ZERO)
             } else {
-                b / a * full
+                proportion(b, a, full)
             };
             (s, Method::Eq)
         }
@@ -304,24 +355,43 @@ fn quantitative(
             };
             let s = if is_cost(ind) && policy.cost == CostRule::Progress && b <= a {
                 // 按支出进度: B/A × 分值 even when within the target (内蒙古、新疆 seeds).
-                if a.is_zero() { full } else { b / a * full }
+                if a.is_zero() {
+                    Some(full)
+                } else {
+                    proportion(b, a, full)
+                }
             } else if met {
-                full
-            } else if a.is_zero() {
-                Decimal::ZERO
+                Some(full)
+            } else if a.is_zero() || b.is_zero() {
+                Some(Decimal::ZERO)
             } else {
                 match policy.reverse {
-                    ReverseRule::Ratio => a / b * full,
-                    ReverseRule::Linear => ((Decimal::ONE - (b - a) / a) * full).max(Decimal::ZERO),
+                    ReverseRule::Ratio => proportion(a, b, full),
+                    // 0 from B ≥ 2A; computed as (2A − B) / A × 分值 so no step can overflow
+                    // before the clamp.
+                    ReverseRule::Linear => {
+                        if b >= a.checked_mul(dec!(2)).unwrap_or(Decimal::MAX) {
+                            Some(Decimal::ZERO)
+                        } else {
+                            a.checked_mul(dec!(2))
+                                .and_then(|two_a| two_a.checked_sub(b))
+                                .and_then(|gap| proportion(gap, a, full))
+                        }
+                    }
                 }
             };
             (s, Method::Le)
         }
     };
+    let Some(score) = score else {
+        problems.push(overflow());
+        return (None, method);
+    };
     // §3 超额完成 (广西规则, 10号: 分析偏差原因).
     if matches!(direction, Comparator::Ge | Comparator::Gt | Comparator::Eq)
         && a > Decimal::ZERO
-        && b >= a * policy.overachieve_ratio
+        && a.checked_mul(policy.overachieve_ratio)
+            .is_some_and(|limit| b >= limit)
         && ind.reason.is_none()
     {
         problems.push(
@@ -329,7 +399,7 @@ fn quantitative(
                 "overachieved",
                 ind.path("reason"),
                 format!(
-                    "实际完成值超过年度指标值的 {}%，请分析原因（目标是否偏低）并填写 reason",
+                    "实际完成值达到或超过年度指标值的 {}%，请分析原因（目标是否偏低）并填写 reason",
                     (policy.overachieve_ratio * dec!(100)).normalize()
                 ),
             )

@@ -79,15 +79,15 @@ pub struct Quantity {
 
 /// The values of two quantities in a common unit: a side written as a bare number (no unit, no
 /// 万/亿) takes the other side's unit *and* multiplier ("8.71" against "=8.71万元" is 8.71万元).
-pub fn aligned(a: &Quantity, b: &Quantity) -> (Decimal, Decimal) {
+/// `None` when the scaled value leaves the decimal range.
+pub fn aligned(a: &Quantity, b: &Quantity) -> Option<(Decimal, Decimal)> {
     let bare = |q: &Quantity| q.unit == Unit::None && q.scale == Decimal::ONE;
-    let scaled = |q: &Quantity, by: Decimal| q.value.checked_mul(by).unwrap_or(q.value);
     if bare(b) && !bare(a) {
-        (a.value, scaled(b, a.scale))
+        Some((a.value, b.value.checked_mul(a.scale)?))
     } else if bare(a) && !bare(b) {
-        (scaled(a, b.scale), b.value)
+        Some((a.value.checked_mul(b.scale)?, b.value))
     } else {
-        (a.value, b.value)
+        Some((a.value, b.value))
     }
 }
 
@@ -97,6 +97,8 @@ pub enum Parsed {
     Quantity(Quantity),
     /// Text such as 显著, 全年, 建立健全, or a level list (优良中低差).
     Qualitative(String),
+    /// A number with more digits, or larger, than can be computed with exactly.
+    OutOfRange(String),
 }
 
 /// Level lists, best level first: a target written like this is met by its first level.
@@ -133,8 +135,10 @@ pub fn parse(text: &str) -> Parsed {
         .map(|(i, _)| i)
         .unwrap_or(rest.len());
     let (number, tail) = rest.split_at(number_end);
-    let Some(mut value) = decimal::parse(number) else {
-        return Parsed::Qualitative(trimmed.to_string());
+    let mut value = match decimal::parse_exact(number) {
+        Ok(v) => v,
+        Err(decimal::NumberError::OutOfRange) => return Parsed::OutOfRange(trimmed.to_string()),
+        Err(decimal::NumberError::Invalid) => return Parsed::Qualitative(trimmed.to_string()),
     };
     // "700余人次", "2万余元": 余/多 (more than) is taken at the number, like an actual's comparator.
     let tail = tail.trim().trim_start_matches(['余', '多']);
@@ -155,7 +159,7 @@ pub fn parse(text: &str) -> Parsed {
     }
     value = match value.checked_mul(multiplier) {
         Some(v) => v,
-        None => return Parsed::Qualitative(trimmed.to_string()),
+        None => return Parsed::OutOfRange(trimmed.to_string()),
     };
     let unit = match unit_text.trim() {
         // "2.3万" alone: the 万 is a count multiplier with no unit.
@@ -181,13 +185,34 @@ fn strip_note(unit: &str) -> &str {
 }
 
 fn split_comparator(text: &str) -> (Option<Comparator>, &str) {
+    // Longest first, so "不低于" is not read as "低于" and ">=" not as ">".
     const PREFIXES: &[(&str, Comparator)] = &[
+        ("不低于", Comparator::Ge),
+        ("不少于", Comparator::Ge),
+        ("不小于", Comparator::Ge),
+        ("不超过", Comparator::Le),
+        ("不高于", Comparator::Le),
+        ("不多于", Comparator::Le),
+        ("不大于", Comparator::Le),
+        ("＞＝", Comparator::Ge),
+        ("＜＝", Comparator::Le),
+        ("超过", Comparator::Gt),
+        ("高于", Comparator::Gt),
+        ("大于", Comparator::Gt),
+        ("多于", Comparator::Gt),
+        ("低于", Comparator::Lt),
+        ("少于", Comparator::Lt),
+        ("小于", Comparator::Lt),
+        ("不足", Comparator::Lt),
+        ("达到", Comparator::Ge),
         (">=", Comparator::Ge),
         ("<=", Comparator::Le),
         ("≥", Comparator::Ge),
         ("≧", Comparator::Ge),
+        ("⩾", Comparator::Ge),
         ("≤", Comparator::Le),
         ("≦", Comparator::Le),
+        ("⩽", Comparator::Le),
         (">", Comparator::Gt),
         ("＞", Comparator::Gt),
         ("<", Comparator::Lt),
@@ -203,13 +228,14 @@ fn split_comparator(text: &str) -> (Option<Comparator>, &str) {
     (None, text)
 }
 
-/// "95%以上" → ("95%", ≥); "2小时以内" → ("2小时", ≤).
+/// "95%以上" → ("95%", ≥); "2小时以内" / "2小时内" → ("2小时", ≤).
 fn split_suffix_comparator(text: &str) -> (&str, Option<Comparator>) {
     for (suffix, comparator) in [
         ("以上", Comparator::Ge),
-        ("及以上", Comparator::Ge),
         ("以下", Comparator::Le),
         ("以内", Comparator::Le),
+        ("之内", Comparator::Le),
+        ("内", Comparator::Le),
     ] {
         if let Some(rest) = text.strip_suffix(suffix) {
             let rest = rest.strip_suffix('及').unwrap_or(rest);
@@ -279,6 +305,29 @@ mod tests {
     }
 
     #[test]
+    fn chinese_comparators_from_real_targets() {
+        let cmp = |text: &str| (q(text).comparator, q(text).value);
+        // 上海 "超过95%得8分": strictly more than.
+        assert_eq!(cmp("超过95%"), (Some(Comparator::Gt), dec!(95)));
+        assert_eq!(cmp("高于90%"), (Some(Comparator::Gt), dec!(90)));
+        assert_eq!(cmp("不低于100人"), (Some(Comparator::Ge), dec!(100)));
+        assert_eq!(cmp("不少于3次"), (Some(Comparator::Ge), dec!(3)));
+        assert_eq!(cmp("不超过4万元"), (Some(Comparator::Le), dec!(40000)));
+        assert_eq!(cmp("不高于5%"), (Some(Comparator::Le), dec!(5)));
+        assert_eq!(cmp("低于3%"), (Some(Comparator::Lt), dec!(3)));
+        assert_eq!(cmp("少于10天"), (Some(Comparator::Lt), dec!(10)));
+        assert_eq!(cmp("不足5人"), (Some(Comparator::Lt), dec!(5)));
+        // "within": 2小时内响应 is written as "2小时内" in the cell's number part.
+        assert_eq!(cmp("2小时内"), (Some(Comparator::Le), dec!(2)));
+        assert_eq!(cmp("10日以内"), (Some(Comparator::Le), dec!(10)));
+        assert_eq!(cmp("90%及以上"), (Some(Comparator::Ge), dec!(90)));
+        assert_eq!(cmp("5%及以下"), (Some(Comparator::Le), dec!(5)));
+        assert_eq!(cmp("＞＝80％"), (Some(Comparator::Ge), dec!(80)));
+        assert_eq!(cmp("⩾９５％"), (Some(Comparator::Ge), dec!(95)));
+        assert_eq!(q("不低于100人").unit, Unit::Other("人".into()));
+    }
+
+    #[test]
     fn qualitative() {
         assert_eq!(parse("显著"), Parsed::Qualitative("显著".into()));
         assert_eq!(parse(" 全年 "), Parsed::Qualitative("全年".into()));
@@ -293,12 +342,21 @@ mod tests {
     fn bare_numbers_take_the_other_sides_multiplier() {
         assert_eq!(
             aligned(&q("=8.71万元"), &q("8.71")),
-            (dec!(87100), dec!(87100))
+            Some((dec!(87100), dec!(87100)))
         );
-        assert_eq!(aligned(&q("≥800"), &q("832")), (dec!(800), dec!(832)));
+        assert_eq!(aligned(&q("≥800"), &q("832")), Some((dec!(800), dec!(832))));
         assert_eq!(
             aligned(&q("≥2.3万份"), &q("25000份")),
-            (dec!(23000), dec!(25000))
+            Some((dec!(23000), dec!(25000)))
+        );
+        // 7.9e24 亿 cannot be held: refused, never silently left unscaled.
+        assert!(matches!(
+            parse("≥79000000000000000000000亿元"),
+            Parsed::OutOfRange(_)
+        ));
+        assert_eq!(
+            aligned(&q("≥1亿元"), &q("7900000000000000000000000000")),
+            None
         );
     }
 

@@ -78,7 +78,9 @@ pub fn build(report: &Report, options: &DataOptions) -> Option<Value> {
         .iter()
         .map(|l1| {
             let in_level1 = || report.indicators.iter().filter(|r| r.indicator.level1 == l1.name);
-            let weight: Decimal = in_level1().map(|r| r.indicator.weight_value()).sum();
+            let weight: Decimal =
+                crate::decimal::checked_sum(in_level1().map(|r| r.indicator.weight_value()))
+                    .unwrap_or(Decimal::MAX);
             let level2: Vec<Value> = l1
                 .level2
                 .iter()

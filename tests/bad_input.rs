@@ -5,6 +5,10 @@ use common::*;
 
 use run_jixiao as jixiao;
 
+/// The hostile tester's cases (issue 10), kept in this test binary so no extra one links Typst.
+#[path = "hostile/cases.rs"]
+mod hostile;
+
 const VALID: &str = r#"year = 2024
 [project]
 name = "测试项目"

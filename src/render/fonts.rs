@@ -102,16 +102,21 @@ impl FontStore {
             let mut files = vec![];
             if root.is_file() {
                 files.push(root.clone());
+            } else if !root.exists() {
+                return Err(RenderError::Io {
+                    path: root.clone(),
+                    message: "--font-path 指定的字体文件夹不存在；请检查路径，或去掉此选项使用内置字体 (font path not found)".into(),
+                });
             } else {
                 walk(root, &mut files).map_err(|e| RenderError::Io {
                     path: root.clone(),
-                    message: e.to_string(),
+                    message: format!("无法读取字体文件夹：{}", crate::output::describe_io(&e)),
                 })?;
             }
             for path in files {
                 let data = std::fs::read(&path).map_err(|e| RenderError::Io {
                     path: path.clone(),
-                    message: e.to_string(),
+                    message: format!("无法读取字体文件：{}", crate::output::describe_io(&e)),
                 })?;
                 for (index, info) in FontInfo::iter(&data).enumerate() {
                     store.push(

@@ -54,8 +54,10 @@ pub enum RenderError {
     UnknownForm { id: String, available: Vec<String> },
     #[error("数据文档不是有效的 JSON (data document is not valid JSON): {0}")]
     Data(String),
-    #[error("{path}: {message}")]
+    #[error("{}：{message}", path.display())]
     Io { path: PathBuf, message: String },
+    #[error("PNG 太大：{width}×{height} 像素超过上限 {max} 像素，请降低 --ppi (image too large)")]
+    ImageTooLarge { width: u64, height: u64, max: u64 },
     /// Typst reported errors while compiling the template.
     #[error("{}", fmt_diags(errors))]
     Typst {
@@ -384,11 +386,33 @@ pub fn to_pdf(compiled: &Compiled, meta: &PdfMeta) -> Result<Vec<u8>, RenderErro
 }
 
 /// One PNG per page at `ppi` pixels per inch.
+/// `--ppi` bounds: below 36 a form is unreadable, above 1200 nothing prints better.
+pub const PPI_RANGE: std::ops::RangeInclusive<f32> = 36.0..=1200.0;
+
+/// Most pixels one PNG page may have (an A4 page at 1200 ppi is 139 million).
+pub const MAX_PIXELS: u64 = 160_000_000;
+
 pub fn to_png(compiled: &Compiled, ppi: f32) -> Result<Vec<Vec<u8>>, RenderError> {
+    let scale = f64::from(ppi.clamp(*PPI_RANGE.start(), *PPI_RANGE.end())) / 72.0;
     let opts = typst_render::RenderOptions {
-        pixel_per_pt: typst::utils::Scalar::new((ppi / 72.0) as f64),
+        pixel_per_pt: typst::utils::Scalar::new(scale),
         render_bleed: false,
     };
+    // Check every page's size before allocating any pixmap.
+    for page in compiled.document.pages() {
+        let size = page.frame.size();
+        let (width, height) = (
+            (size.x.to_pt() * scale).ceil().max(0.0) as u64,
+            (size.y.to_pt() * scale).ceil().max(0.0) as u64,
+        );
+        if width.saturating_mul(height) > MAX_PIXELS {
+            return Err(RenderError::ImageTooLarge {
+                width,
+                height,
+                max: MAX_PIXELS,
+            });
+        }
+    }
     compiled
         .document
         .pages()

@@ -1,0 +1,579 @@
+//! Every hole a hostile tester found (issue 10), one test each: the exit code, the problem code,
+//! and that no file was harmed. Never a panic (`run_jixiao` fails the test on one).
+
+use std::path::Path;
+
+use super::common::*;
+use super::jixiao;
+
+fn valid(name: &str) -> String {
+    project(
+        "",
+        &format!(
+            "level2 = \"数量指标\"\nname = \"{name}\"\ntarget = \"≥100人\"\nactual = \"100人\"\nweight = 90"
+        ),
+    )
+}
+
+/// `check --format json` of one text: (exit code, problem codes).
+fn check_codes(text: &str) -> (i32, Vec<String>) {
+    let folder = Folder::new();
+    let path = folder.write("p.toml", text);
+    let (code, stdout, stderr) = jixiao(&["check", "--format", "json", path.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("json report ({e}): {stdout}\n{stderr}"));
+    let codes = json[0]["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_string())
+        .collect();
+    (code, codes)
+}
+
+fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+// 1. Overflow: a located error, never a panic.
+
+#[test]
+fn huge_weights_are_out_of_range_not_a_panic() {
+    let ind = |w: &str| {
+        format!(
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1人\"\nactual = \"1人\"\nweight = \"{w}\""
+        )
+    };
+    let text = project(
+        "",
+        &format!(
+            "{}\n[[indicators]]\nlevel1 = \"产出指标\"\n{}",
+            ind("50000000000000000000000000000"),
+            ind("50000000000000000000000000000")
+        ),
+    );
+    let (code, codes) = check_codes(&text);
+    assert_eq!(code, 1);
+    assert!(
+        codes.contains(&"number-out-of-range".to_string()),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn huge_budgets_are_out_of_range_not_a_panic() {
+    let text = valid("a").replace(
+        "[funds.fiscal]\nbudget = 100\nexecuted = 100",
+        "[funds.fiscal]\nbudget = \"50000000000000000000000000000\"\nexecuted = 1\n[funds.other]\nbudget = \"50000000000000000000000000000\"\nexecuted = 1",
+    );
+    let (code, codes) = check_codes(&text);
+    assert_eq!(code, 1);
+    assert!(
+        codes.contains(&"number-out-of-range".to_string()),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn huge_target_and_tiny_reverse_target_do_not_panic() {
+    let huge = valid("a")
+        .replace("≥100人", "≥70000000000000000000000000000人")
+        .replace("\"100人\"", "\"1人\"");
+    let (code, codes) = check_codes(&huge);
+    assert_eq!(code, 1);
+    assert!(
+        codes.contains(&"number-out-of-range".to_string()),
+        "{codes:?}"
+    );
+
+    let tiny = project(
+        "[scoring]\nreverse = \"linear\"",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"<0.0000000000000000000000000001元\"\nactual = \"5元\"\nweight = 90",
+    );
+    let r = check_text(&tiny);
+    // B ≥ 2A: the linear rule gives 0, computed without overflow.
+    assert_eq!(r.indicators[0].scored.computed, Some(d("0")));
+    let (code, codes) = check_codes(&tiny);
+    assert_eq!(code, 1, "{codes:?}");
+    assert!(codes.contains(&"missing-reason".to_string()), "{codes:?}");
+}
+
+// 2. No output over an input, no two outputs on one path.
+
+#[test]
+fn render_refuses_to_overwrite_its_own_source() {
+    let folder = Folder::new();
+    let q = folder.write("q.toml", &valid("a"));
+    let before = bytes(&q);
+    for format in ["pdf", "png", "svg"] {
+        let (code, _, stderr) = jixiao(&[
+            "render",
+            q.to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            q.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{format}: {stderr}");
+        assert!(stderr.contains("不会覆盖"), "{stderr}");
+        assert_eq!(bytes(&q), before, "{format}: the source was changed");
+    }
+    // The folder's jixiao.toml is an input too.
+    let defaults = folder.write("jixiao.toml", "year = 2024\n");
+    let (code, _, _) = jixiao(&[
+        "render",
+        q.to_str().unwrap(),
+        "-o",
+        defaults.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(bytes(&defaults), b"year = 2024\n");
+}
+
+#[test]
+fn export_and_bundle_refuse_to_overwrite_inputs() {
+    let folder = Folder::new();
+    let e = folder.write("e.toml", &valid("a"));
+    let before = bytes(&e);
+    let (code, _, stderr) = jixiao(&[
+        "export",
+        e.to_str().unwrap(),
+        "--format",
+        "csv",
+        "-o",
+        e.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(bytes(&e), before);
+    let target = folder.path().join("b.toml");
+    std::fs::copy(&e, &target).unwrap();
+    let (code, _, stderr) = jixiao(&[
+        "bundle",
+        folder.path().to_str().unwrap(),
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(bytes(&target), before);
+}
+
+#[test]
+fn two_projects_with_one_stem_do_not_share_an_output() {
+    let folder = Folder::new();
+    std::fs::create_dir_all(folder.path().join("a")).unwrap();
+    std::fs::create_dir_all(folder.path().join("b")).unwrap();
+    std::fs::create_dir_all(folder.path().join("out")).unwrap();
+    let a = folder.write("a/x.toml", &valid("a"));
+    let b = folder.write("b/x.toml", &valid("b"));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        a.to_str().unwrap(),
+        b.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("同一个输出文件"), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "nothing half-done"
+    );
+}
+
+// 3. Totals never exceed the weights, whatever the rounding.
+
+#[test]
+fn met_indicators_print_their_weight_and_total_stays_100() {
+    let one =
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1人\"\nactual = \"1人\"\nweight = 11.25";
+    let mut indicators = one.to_string();
+    for _ in 1..8 {
+        indicators.push_str(&format!("\n[[indicators]]\nlevel1 = \"产出指标\"\n{one}"));
+    }
+    let r = check_text(&project("form = \"inner-mongolia\"", &indicators));
+    assert!(
+        r.indicators
+            .iter()
+            .all(|i| i.scored.score == Some(d("11.25")))
+    );
+    assert_eq!(r.total, Some(d("100")), "{:?}", codes(&r));
+
+    let w =
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1人\"\nactual = \"1人\"\nweight = 13.335";
+    let mut indicators = w.to_string();
+    for _ in 1..6 {
+        indicators.push_str(&format!("\n[[indicators]]\nlevel1 = \"产出指标\"\n{w}"));
+    }
+    indicators.push_str("\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"b\"\ntarget = \"≥1人\"\nactual = \"1人\"\nweight = 9.99");
+    let r = check_text(&project("", &indicators));
+    assert_eq!(r.total, Some(d("100")), "{:?}", codes(&r));
+    assert!(!r.has_errors(), "{:?}", codes(&r));
+}
+
+// 4. Placeholders cannot run away.
+
+#[test]
+fn placeholders_cannot_loop_or_multiply() {
+    let looped = valid("a").replace(
+        "[funds.fiscal]",
+        "[goals]\nachieved = \"{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}\"\n\n[funds.fiscal]",
+    );
+    let start = std::time::Instant::now();
+    let (code, codes) = check_codes(&looped);
+    assert_eq!(
+        (code, codes.as_slice()),
+        (1, &["unknown-placeholder".to_string()][..])
+    );
+    assert!(start.elapsed().as_secs() < 30);
+    let multiplied = valid("a").replace(
+        "[funds.fiscal]",
+        "[goals]\nachieved = \"{{ funds.rate * 20000000 }}\"\n\n[funds.fiscal]",
+    );
+    let (code, codes) = check_codes(&multiplied);
+    assert_eq!(
+        (code, codes.as_slice()),
+        (1, &["unknown-placeholder".to_string()][..])
+    );
+}
+
+// 5. Injection.
+
+#[test]
+fn csv_never_carries_a_live_formula() {
+    let folder = Folder::new();
+    let text = valid("a").replace("\"测试项目\"", "'=HYPERLINK(\"http://evil\",\"点我\")'");
+    let p = folder.write("p.toml", &text);
+    let (code, stdout, stderr) = jixiao(&["export", p.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("'=HYPERLINK"), "{stdout}");
+    assert!(
+        !stdout.contains(",=HYPERLINK") && !stdout.contains(",\"=HYPERLINK"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn escape_sequences_never_reach_the_terminal() {
+    let folder = Folder::new();
+    let text = valid("a\u{1b}]0;pwned\u{7}")
+        .replace("测试项目", "名\u{1b}[2J称")
+        .replace("weight = 90", "weight = 90\n\"bad\u{1b}[31mkey\" = 1");
+    let p = folder.write("p.toml", &text);
+    let (code, stdout, stderr) = jixiao(&["check", p.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    for out in [&stdout, &stderr] {
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    }
+    assert!(stderr.contains("\\u{1b}"), "shown escaped: {stderr}");
+}
+
+// 6. Options within bounds.
+
+#[test]
+fn ppi_is_bounded() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a"));
+    for ppi in ["20000", "0", "-5", "abc"] {
+        let ppi = format!("--ppi={ppi}");
+        let (code, _, stderr) = jixiao(&["render", p.to_str().unwrap(), "--format", "png", &ppi]);
+        assert_eq!(code, 2, "{ppi}: {stderr}");
+        assert!(
+            stderr.starts_with("错误：") && stderr.contains("36"),
+            "{stderr}"
+        );
+    }
+    assert!(!folder.path().join("p.png").exists());
+}
+
+// 7. Numbers are never silently changed.
+
+#[test]
+fn numbers_are_exact_or_refused() {
+    let with_budget = |b: &str| valid("a").replace("budget = 100", &format!("budget = {b}"));
+    let cases = [
+        (with_budget("\"1,2,3\""), "invalid-number"),
+        (
+            with_budget("\"123456789012345678901234567890123\""),
+            "number-out-of-range",
+        ),
+        (with_budget("\"1e-31\""), "number-out-of-range"),
+        (with_budget("1e400"), "number-out-of-range"),
+        (with_budget("99999999999999999999"), "number-out-of-range"),
+        (
+            valid("a").replace(
+                "weight = 90",
+                "weight = \"89.999999999999999999999999999999\"",
+            ),
+            "number-out-of-range",
+        ),
+    ];
+    for (text, expected) in cases {
+        let (code, codes) = check_codes(&text);
+        assert!(code != 0, "{text}");
+        assert!(
+            codes.iter().any(|c| c == expected),
+            "{expected} not in {codes:?} for\n{text}"
+        );
+    }
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &with_budget("1e400"));
+    let (_, _, stderr) = jixiao(&["check", p.to_str().unwrap()]);
+    assert!(
+        stderr.contains("数字超出范围") && stderr.contains("p.toml:"),
+        "{stderr}"
+    );
+}
+
+// 9. Folders.
+
+#[test]
+fn one_bad_file_does_not_stop_the_folder() {
+    let folder = Folder::new();
+    folder.write("a.toml", &valid("a"));
+    // GBK bytes for 项目名称, and a macOS resource fork.
+    std::fs::write(
+        folder.path().join("b.toml"),
+        b"year = 2024\nname = \"\xcf\xee\xc4\xbf\"\n",
+    )
+    .unwrap();
+    std::fs::write(folder.path().join("._a.toml"), b"\x00\x05\x16\x07 binary").unwrap();
+    std::fs::create_dir_all(folder.path().join("sub")).unwrap();
+    folder.write(
+        "sub/c.toml",
+        &valid("c").replace("测试项目", "下属单位项目"),
+    );
+    let dir = folder.path().to_str().unwrap();
+
+    let (code, stdout, stderr) = jixiao(&["check", dir]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stdout.contains("测试项目") && stdout.contains("下属单位项目"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("GBK") && stderr.contains("iconv"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("._a.toml"),
+        "hidden files skipped: {stderr}"
+    );
+
+    let (code, stdout, _) = jixiao(&["check", "--format", "json", dir]);
+    assert_eq!(code, 2);
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let files: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 3, "{files:?}");
+    assert!(
+        files[0].ends_with("a.toml")
+            && files[1].ends_with("b.toml")
+            && files[2].ends_with("sub/c.toml"),
+        "{files:?}"
+    );
+    assert_eq!(json[1]["problems"][0]["code"], "not-utf8");
+
+    let (code, _, stderr) = jixiao(&["bundle", dir]);
+    assert_ne!(code, 0);
+    assert!(stderr.contains("b.toml"), "{stderr}");
+    assert!(
+        std::fs::read_dir(folder.path())
+            .unwrap()
+            .all(|e| { e.unwrap().path().extension().is_none_or(|x| x != "pdf") })
+    );
+}
+
+#[test]
+fn subfolders_take_the_nearest_defaults() {
+    let folder = Folder::new();
+    folder.write(
+        "jixiao.toml",
+        "year = 2023\n[project]\ndepartment = \"上级部门\"\n",
+    );
+    std::fs::create_dir_all(folder.path().join("sub")).unwrap();
+    let text = valid("a")
+        .replace("year = 2024\n", "")
+        .replace("department = \"测试部门\"\n", "");
+    folder.write("sub/c.toml", &text);
+    let checked =
+        ::jixiao::check(&[folder.path().to_path_buf()], &::jixiao::Forms::builtin()).unwrap();
+    let p = checked.reports[0].project.as_ref().unwrap();
+    assert_eq!((p.year, p.info.department.as_str()), (2023, "上级部门"));
+}
+
+#[test]
+fn png_pages_are_replaced_as_a_set() {
+    let folder = Folder::new();
+    let row = "[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"n\"\ntarget = \"≥1人\"\nactual = \"1人\"\nweight = 0.45";
+    let mut long = valid("a").replace("weight = 90", "weight = 0.45");
+    for _ in 1..200 {
+        long.push_str(row);
+        long.push('\n');
+    }
+    let p = folder.write("x.toml", &long);
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        p.to_str().unwrap(),
+        "--format",
+        "png",
+        "--ppi",
+        "36",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let pages = |dir: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".png"))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = pages(folder.path());
+    assert!(
+        before.len() > 2 && before.iter().all(|n| n.starts_with("x-")),
+        "{before:?}"
+    );
+    folder.write("x.toml", &valid("a"));
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        p.to_str().unwrap(),
+        "--format",
+        "png",
+        "--ppi",
+        "36",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        pages(folder.path()),
+        ["x.png"],
+        "stale pages removed: {stderr}"
+    );
+}
+
+// 10. Messages in Chinese, with the file and what to do.
+
+#[test]
+fn messages_are_chinese_first() {
+    let (code, codes) = check_codes(&valid("a").replace("year = 2024", "year = \"2024\""));
+    assert_eq!(
+        (code, codes.as_slice()),
+        (1, &["invalid-type".to_string()][..])
+    );
+    let folder = Folder::new();
+    let p = folder.write(
+        "p.toml",
+        &valid("a").replace("year = 2024", "year = \"2024\""),
+    );
+    let (_, _, stderr) = jixiao(&["check", p.to_str().unwrap()]);
+    assert!(
+        stderr.contains("应为整数") && !stderr.contains("应为 i64"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = jixiao(&["chek", "x"]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("错误：未知的命令“chek”"), "{stderr}");
+    let (code, _, stderr) = jixiao(&["check", "--bogus", p.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.starts_with("错误：未知的选项“--bogus”"), "{stderr}");
+
+    let fixed = folder.write("ok.toml", &valid("a"));
+    let (code, _, stderr2) = jixiao(&[
+        "render",
+        fixed.to_str().unwrap(),
+        "--font-path",
+        "/nonexistent-fonts",
+    ]);
+    assert_eq!(code, 2, "{stderr2}");
+    assert!(stderr2.contains("字体文件夹不存在"), "{stderr2}");
+    assert!(!fixed.with_extension("pdf").exists());
+
+    let out = folder.write("afile", "x");
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        fixed.to_str().unwrap(),
+        "-o",
+        &format!("{}/x.pdf", out.display()),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("错误：") && !stderr.contains(".jixiao-"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn chinese_comparators_are_quantities() {
+    let (score, r) = score_of(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"不低于100人\"\nactual = \"80人\"\nweight = 90\nreason = \"r\"",
+    );
+    assert_eq!(score, Some(d("72")), "{:?}", codes(&r));
+    let (score, r) = score_of(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"超过95%\"\nactual = \"90%\"\nweight = 90\nreason = \"r\"",
+    );
+    // 90 / 95 × 90 = 85.263… → 85.26
+    assert_eq!(score, Some(d("85.26")), "{:?}", codes(&r));
+    let (score, _) = score_of(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"2小时内\"\nactual = \"3小时\"\nweight = 90\nreason = \"r\"",
+    );
+    // Reverse, ratio rule: 2 / 3 × 90 = 60
+    assert_eq!(score, Some(d("60")));
+}
+
+#[test]
+fn bad_dates_and_bad_forms_are_reported_where_they_are() {
+    let text = valid("a").replace(
+        "[funds.fiscal]",
+        "[signature]\ndate = \"2025-13-45\"\n\n[funds.fiscal]",
+    );
+    let (code, codes) = check_codes(&text);
+    assert_eq!(code, 0);
+    assert_eq!(codes, ["invalid-date"]);
+
+    let folder = Folder::new();
+    let forms = folder.path().join("forms/mine");
+    std::fs::create_dir_all(&forms).unwrap();
+    let builtin = ::jixiao::Forms::builtin();
+    let mof = builtin.get("mof-2020").unwrap();
+    let source = mof.source.replace("id = \"mof-2020\"", "id = \"mine\"");
+    assert!(source.contains("rounding = \"half-up\""));
+    let broken = source.replacen("rounding = \"half-up\"", "rounding = \"sideways\"", 1);
+    std::fs::write(forms.join("form.toml"), broken).unwrap();
+    let p = folder.write(
+        "p.toml",
+        &valid("a").replace("year = 2024", "year = 2024\nform = \"mine\""),
+    );
+    let (code, _, stderr) = jixiao(&[
+        "check",
+        p.to_str().unwrap(),
+        "--templates",
+        folder.path().join("forms").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("mine/form.toml") && stderr.contains("不是项目文件的问题"),
+        "{stderr}"
+    );
+
+    std::fs::write(forms.join("form.toml"), "id = \"mine\"\nname = 3\n").unwrap();
+    let (code, _, stderr) = jixiao(&[
+        "forms",
+        "--templates",
+        folder.path().join("forms").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("第 2 行") && stderr.contains("类型不对"),
+        "{stderr}"
+    );
+}
