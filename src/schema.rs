@@ -311,7 +311,7 @@ pub fn schema() -> Value {
     );
     o.insert(
         "description".into(),
-        json!("一个项目一个 TOML 文件；文件夹的 jixiao.toml 存放共用信息。See format.md."),
+        json!("一个项目一个 TOML 文件；文件夹的 jixiao.toml 存放共用信息。详见 docs/format.md。"),
     );
     o.insert(
         "definitions".into(),

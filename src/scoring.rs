@@ -101,7 +101,15 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
     let (raw, method) = computed_score(ind, policy, weight, &mut problems);
     // Never above the weight, whatever the rounding: a met indicator prints its weight as
     // written (11.25 on a 1-decimal form stays 11.25, not 11.3), so Σ得分 ≤ Σ分值.
-    let computed = raw.map(|v| policy.round(v.max(Decimal::ZERO).min(weight)).min(weight));
+    // Full marks are the weight itself, never rounded away (11.24 on a 1-decimal form, or
+    // rounding "down", must not lose points on a met target).
+    let computed = raw.map(|v| {
+        if v >= weight {
+            weight
+        } else {
+            policy.round(v.max(Decimal::ZERO)).min(weight)
+        }
+    });
 
     // §5 A stated score is printed as given, within 0…分值.
     let mut score = computed;

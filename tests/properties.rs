@@ -182,3 +182,95 @@ fn whole_pipeline_never_panics_on_arbitrary_toml() {
         let _ = jixiao::template_data::build(report, &Default::default());
     }
 }
+
+/// Extreme values (issue 10): every amount, weight, target and actual drawn from the edges of
+/// the decimal range, through the whole parse → score → total path. Never a panic, and a total
+/// is never above the sum of the weights, under every built-in form's rounding policy.
+#[test]
+fn extreme_decimals_never_panic_and_totals_stay_within_weights() {
+    const EXTREMES: &[&str] = &[
+        "0",
+        "1",
+        "0.0000000000000000000000000001",
+        "1e-28",
+        "1e-29",
+        "9999999999999999999999999999",
+        "79228162514264337593543950335",
+        "50000000000000000000000000000",
+        "1000000000000000000",
+        "1000000000000000001",
+        "12345678901234.56",
+        "11.25",
+        "13.335",
+        "33.333333333333333333333333333",
+        "49.999999999999999999999999999999",
+        "-1",
+        "1e400",
+        "1,234,567",
+    ];
+    const COMPARATORS: &[&str] = &["≥", "≤", ">", "<", "=", "", "不低于", "超过", "不超过"];
+    const UNITS: &[&str] = &["", "%", "元", "万元", "亿元", "人", "万人"];
+    const FORMS: &[&str] = &[
+        "mof-2020",
+        "beijing",
+        "shanghai",
+        "chongqing",
+        "inner-mongolia",
+        "xinjiang",
+    ];
+    let forms = jixiao::Forms::builtin();
+    let mut rng = Rng(0xe87_4e3e);
+    for case in 0..3_000 {
+        let form = rng.pick(FORMS);
+        let n = 1 + rng.below(8);
+        let mut text = format!(
+            "year = 2024\nform = \"{form}\"\n[project]\nname = \"p\"\ndepartment = \"d\"\nimplementer = \"i\"\n\
+             [funds.fiscal]\nbudget = \"{}\"\nexecuted = \"{}\"\n[funds.other]\nbudget = \"{}\"\nexecuted = \"{}\"\n",
+            rng.pick(EXTREMES),
+            rng.pick(EXTREMES),
+            rng.pick(EXTREMES),
+            rng.pick(EXTREMES)
+        );
+        for _ in 0..n {
+            let unit = rng.pick(UNITS);
+            text.push_str(&format!(
+                "[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"x\"\n\
+                 target = \"{}{}{unit}\"\nactual = \"{}{unit}\"\nweight = \"{}\"\nreason = \"r\"\n",
+                rng.pick(COMPARATORS),
+                rng.pick(EXTREMES),
+                rng.pick(EXTREMES),
+                if rng.below(3) == 0 {
+                    rng.pick(EXTREMES).to_string()
+                } else {
+                    (Decimal::from(90) / Decimal::from(n))
+                        .round_dp_with_strategy(
+                            3,
+                            rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                        )
+                        .to_string()
+                }
+            ));
+        }
+        if rng.below(2) == 0 {
+            text.push_str("[scoring]\nreverse = \"linear\"\n");
+        }
+        let checked = jixiao::check_source("extreme.toml", &text, &forms);
+        let report = &checked.reports[0];
+        for r in &report.indicators {
+            if let (Some(s), Some(w)) = (r.scored.computed, r.indicator.weight.as_ref()) {
+                assert!(
+                    s <= w.value,
+                    "case {case}: score {s} above weight {}\n{text}",
+                    w.value
+                );
+            }
+        }
+        if let Some(total) = report.total {
+            let weights = report.indicator_weight() + report.policy.budget_weight;
+            assert!(
+                total <= weights.max(Decimal::from(100)),
+                "case {case}: total {total} above {weights}\n{text}"
+            );
+        }
+    }
+}

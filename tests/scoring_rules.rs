@@ -485,3 +485,125 @@ fn unit_mismatch_and_negative_values() {
         Some(d("90"))
     );
 }
+
+// Stated figures (issue 9): what the published form printed, audited at its own precision.
+
+fn with_funds(budget: &str, executed: &str, extra_funds: &str, extra_top: &str) -> String {
+    project(
+        extra_top,
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1人\"\nactual = \"1人\"\nweight = 90",
+    )
+    .replace(
+        "[funds.fiscal]\nbudget = 100\nexecuted = 100",
+        &format!("[funds.fiscal]\nbudget = \"{budget}\"\nexecuted = \"{executed}\"\n{extra_funds}"),
+    )
+}
+
+#[test]
+fn stated_rate_is_compared_at_its_own_precision() {
+    // 包头: 54.91 / 70 = 78.44%; the form prints "78%", which agrees at 0 places.
+    let r = check_text(&with_funds(
+        "70",
+        "54.91",
+        "[funds.total]\nrate = \"78%\"",
+        "",
+    ));
+    assert!(
+        !codes(&r).contains(&"stated-rate-differs"),
+        "{:?}",
+        codes(&r)
+    );
+    let r = check_text(&with_funds(
+        "70",
+        "54.91",
+        "[funds.total]\nrate = \"78.45%\"",
+        "",
+    ));
+    assert!(
+        codes(&r).contains(&"stated-rate-differs"),
+        "{:?}",
+        codes(&r)
+    );
+    // 重庆《档案管理费》: 10.00 of 66.00 is 15.15%, printed 100.00% (also on its 区级 row).
+    let r = check_text(&with_funds(
+        "66.00",
+        "10.00",
+        "rate = \"100.00%\"\n[funds.total]\nrate = \"100.00%\"",
+        "",
+    ));
+    let differs: Vec<_> = r
+        .problems
+        .iter()
+        .filter(|p| p.code == "stated-rate-differs")
+        .map(|p| p.field.as_str())
+        .collect();
+    assert_eq!(
+        differs,
+        ["funds.fiscal.rate", "funds.total.rate"],
+        "{:?}",
+        codes(&r)
+    );
+    assert!(r.problems.iter().any(|p| p.message.contains("15.15%")));
+}
+
+#[test]
+fn stated_funds_score_total_and_grade_are_audited() {
+    // 重庆《荣昌区学术（产业）技术带头人补贴》: 32.56% → 3.26, printed 4; 总分 printed 94.00.
+    let text = with_funds(
+        "100",
+        "32.56",
+        "[funds.total]\nscore = 4\n[funds]\nreason = \"r\"",
+        "total = \"94.00\"\ngrade = \"良\"",
+    );
+    let r = check_text(&text);
+    assert_eq!(r.funds.as_ref().unwrap().score, Some(d("3.26")));
+    assert_eq!(r.total, Some(d("93.26")));
+    let c = codes(&r);
+    for code in [
+        "stated-funds-score-differs",
+        "stated-total-differs",
+        "stated-grade-differs",
+    ] {
+        assert!(c.contains(&code), "{code} missing from {c:?}");
+    }
+    // The agreeing figures stay silent: "3.3" is 3.26 at one place, 93.26 is 优.
+    let text = with_funds(
+        "100",
+        "32.56",
+        "[funds.total]\nscore = 3.3\n[funds]\nreason = \"r\"",
+        "total = \"93.26\"\ngrade = \"优秀\"",
+    );
+    let r = check_text(&text);
+    assert!(
+        !codes(&r).iter().any(|c| c.starts_with("stated-")),
+        "{:?}",
+        codes(&r)
+    );
+    assert!(!r.has_errors(), "{:?}", codes(&r));
+}
+
+#[test]
+fn a_score_printed_on_a_source_row_is_refused() {
+    let r = check_text(&with_funds("100", "100", "score = 10", ""));
+    assert!(codes(&r).contains(&"invalid-value"), "{:?}", codes(&r));
+}
+
+#[test]
+fn a_numeric_target_with_a_text_actual_needs_a_grade() {
+    // 北京: "≤11月" against "按期完成", printed 3 of 15 with no grade: not accepted silently.
+    let row = |extra: &str| {
+        format!(
+            "level2 = \"时效指标\"\nname = \"按期完成\"\ntarget = \"≤11月\"\nactual = \"按期完成\"\nweight = 90\n{extra}"
+        )
+    };
+    let (_, r) = score_of("", &row("score = 3\nreason = \"r\""));
+    assert!(codes(&r).contains(&"grade-required"), "{:?}", codes(&r));
+    let (_, r) = score_of("", &row(""));
+    assert!(codes(&r).contains(&"grade-required"), "{:?}", codes(&r));
+    // With a grade the band applies: 部分达成 is 60–80% of 90, so 60 is inside.
+    let (score, r) = score_of("", &row("grade = \"部分达成\"\nscore = 60\nreason = \"r\""));
+    assert_eq!(score, Some(d("60")), "{:?}", codes(&r));
+    assert!(!r.has_errors(), "{:?}", codes(&r));
+    let (score, r) = score_of("", &row("grade = \"达成\""));
+    assert_eq!(score, Some(d("90")), "{:?}", codes(&r));
+}

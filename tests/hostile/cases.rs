@@ -192,6 +192,13 @@ fn met_indicators_print_their_weight_and_total_stays_100() {
     for _ in 1..8 {
         indicators.push_str(&format!("\n[[indicators]]\nlevel1 = \"产出指标\"\n{one}"));
     }
+    // Rounding "down" must not cut a met target below its weight either.
+    let down = check_text(&project(
+        "form = \"inner-mongolia\"\n[scoring]\nrounding = \"down\"",
+        &indicators,
+    ));
+    assert_eq!(down.total, Some(d("100")), "{:?}", codes(&down));
+    assert!(!down.has_errors(), "{:?}", codes(&down));
     let r = check_text(&project("form = \"inner-mongolia\"", &indicators));
     assert!(
         r.indicators
