@@ -337,13 +337,15 @@ fn run(cli: Cli) -> Result<u8, String> {
         } => watch(&file, output.as_deref(), draft, &assets),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(shell, &mut command, "jixiao", &mut std::io::stdout());
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "jixiao", &mut script);
+            write_stdout(&script)?;
             Ok(0)
         }
         Command::Schema => {
             let text = serde_json::to_string_pretty(&jixiao::schema::schema())
                 .map_err(|e| e.to_string())?;
-            println!("{text}");
+            write_stdout(format!("{text}\n").as_bytes())?;
             Ok(0)
         }
         Command::Export {
@@ -379,10 +381,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                 None if format == ExportFormat::Xlsx => {
                     return Err("xlsx 需要用 -o 指定输出文件".into());
                 }
-                None => std::io::stdout()
-                    .lock()
-                    .write_all(&bytes)
-                    .map_err(|e| e.to_string())?,
+                None => write_stdout(&bytes)?,
             }
             for r in &checked.reports {
                 print_problems(&checked, r, &[]);
@@ -395,7 +394,8 @@ fn run(cli: Cli) -> Result<u8, String> {
                 let origin = f
                     .dir()
                     .map_or("内置".to_string(), |d| d.display().to_string());
-                println!("{:<16} {}  {}（{}）", f.id, f.title, f.name, origin);
+                let line = format!("{:<16} {}  {}（{}）\n", f.id, f.title, f.name, origin);
+                write_stdout(line.as_bytes())?;
             }
             Ok(0)
         }
@@ -750,9 +750,22 @@ fn watch_once(engine: &Engine, forms: &Forms, file: &Path, target: &Path, draft:
     }
 }
 
+/// Write to standard output. A closed pipe (`jixiao schema | head`) ends the program quietly
+/// with exit 0, as the reader asked for no more; any other failure is an error.
+fn write_stdout(bytes: &[u8]) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(format!(
+            "无法写入标准输出：{}",
+            jixiao::output::describe_io(&e)
+        )),
+    }
+}
+
 fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = Vec::new();
     match format {
         CheckFormat::Json => {
             let reports: Vec<_> = checked
@@ -770,6 +783,7 @@ fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {
             }
         }
     }
+    write_stdout(&out)?;
     for r in &checked.reports {
         print_problems(checked, r, &[]);
     }

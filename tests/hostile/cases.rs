@@ -584,3 +584,26 @@ fn bad_dates_and_bad_forms_are_reported_where_they_are() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let folder = Folder::new();
+    for i in 0..300 {
+        folder.write(&format!("p{i:03}.toml"), &valid("a"));
+    }
+    let script = format!(
+        "'{}' check --format json '{}' | head -c 10 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+        env!("CARGO_BIN_EXE_jixiao"),
+        folder.path().display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{stderr}");
+}
