@@ -37,6 +37,10 @@ pub struct FormatSpec {
     pub amount_decimals: Option<u32>,
     pub score_decimals: Option<u32>,
     pub rate_decimals: Option<u32>,
+    /// How the 偏差原因分析及改进措施 cell is composed where points were lost, e.g.
+    /// "目标{{ target }}，实际{{ actual }}，完成{{ ratio }}%，扣{{ lost }}分。原因：{{ reason }}".
+    /// Off (the user's words alone) unless set; `jixiao.toml` or a project may override it.
+    pub reason_format: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

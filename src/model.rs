@@ -189,6 +189,8 @@ pub struct Project {
     /// 总分 and 评价等级 as the published form printed them (audit only; never from the folder).
     pub stated_total: Option<Stated>,
     pub stated_grade: Option<Field<String>>,
+    /// `reason_format` from the project or its folder (overrides the form's).
+    pub reason_format: Option<Field<String>>,
 }
 
 /// Largest amount accepted (10^18, far beyond any budget in 元), so sums and rates stay exact.
@@ -530,7 +532,10 @@ impl<'a> Builder<'a> {
             .and_then(|v| self.stated(v, pf, "total".into(), "总分", false));
         let stated_grade = project.grade.as_ref().map(|v| self.text(v, pf));
 
+        let reason_format = pick!(reason_format).map(|(v, f)| self.text(v, f));
+
         Project {
+            reason_format,
             stated_total,
             stated_grade,
             file: pf,

@@ -24,6 +24,11 @@ pub const NAMES: &[&str] = &[
     "grade",
 ];
 
+/// The names a form's `reason_format` may use: the row's computed facts and the user's words.
+pub const REASON_NAMES: &[&str] = &[
+    "name", "level1", "level2", "target", "actual", "weight", "score", "lost", "ratio", "reason",
+];
+
 /// Longest expanded text accepted (characters); far beyond any cell of the form.
 pub const MAX_EXPANDED_CHARS: usize = 20_000;
 
@@ -54,6 +59,15 @@ impl PlaceholderError {
 
 /// Expand placeholders in `text`; text without `{{`/`{%`/`{#` is returned unchanged.
 pub fn expand(text: &str, context: &Value) -> Result<String, PlaceholderError> {
+    expand_names(text, context, NAMES)
+}
+
+/// [`expand`] over another set of names (a form's `reason_format`).
+pub fn expand_names(
+    text: &str,
+    context: &Value,
+    names: &[&str],
+) -> Result<String, PlaceholderError> {
     use PlaceholderError::{Invalid, TooLong};
     if !has_placeholders(text) {
         return Ok(text.to_string());
@@ -61,7 +75,7 @@ pub fn expand(text: &str, context: &Value) -> Result<String, PlaceholderError> {
     if text.contains("{%") {
         return Err(Invalid(format!(
             "占位符只能写 {{{{ 名称 }}}}，不支持 {{% … %}} 语句（循环、条件）；可用名称：{}",
-            NAMES.join("、")
+            names.join("、")
         )));
     }
     let mut out = String::with_capacity(text.len());
@@ -79,10 +93,10 @@ pub fn expand(text: &str, context: &Value) -> Result<String, PlaceholderError> {
                 .find("}}")
                 .ok_or_else(|| Invalid("占位符 {{ 缺少结尾 }}".to_string()))?;
             let name = inner[..end].trim();
-            let value = lookup(context, name).ok_or_else(|| {
+            let value = lookup(context, name, names).ok_or_else(|| {
                 Invalid(format!(
                     "未知的占位符“{{{{ {name} }}}}”；只能写一个名称，可用：{}",
-                    NAMES.join("、")
+                    names.join("、")
                 ))
             })?;
             out.push_str(&value);
@@ -102,8 +116,8 @@ pub fn expand(text: &str, context: &Value) -> Result<String, PlaceholderError> {
 }
 
 /// The value of a dotted name among [`NAMES`], as printed text.
-fn lookup(context: &Value, name: &str) -> Option<String> {
-    if !NAMES.contains(&name) {
+fn lookup(context: &Value, name: &str, names: &[&str]) -> Option<String> {
+    if !names.contains(&name) {
         return None;
     }
     let mut value = context;

@@ -51,6 +51,8 @@ pub struct RawFile {
     /// 总分 and 评价等级 as the published form printed them (audited).
     pub total: S<NumText>,
     pub grade: S<String>,
+    /// Overrides the form's `[format] reason_format` ("" turns it off).
+    pub reason_format: S<String>,
     pub year: S<i64>,
     pub form: S<String>,
     pub unit: S<String>,
@@ -196,6 +198,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "budget",
     "executed",
     "rate",
+    "reason_format",
     "planned",
     "achieved",
     "level1",

@@ -305,6 +305,7 @@ pub fn build(
         r.reason = expand(&r.indicator.reason, r.indicator.path("reason"));
         r.note = expand(&r.indicator.note, r.indicator.path("note"));
     }
+    compose_reasons(&project, &form, &mut indicators, &mut problems);
 
     problems.sort_by_key(|p| p.loc.as_ref().map(|l| (l.file.0, l.span.start)));
     Report {
@@ -362,6 +363,78 @@ fn check_form_fit(project: &Project, form: &FormSpec, problems: &mut Vec<Problem
                 )
                 .at(Some(row.loc.clone())),
             );
+        }
+    }
+}
+
+/// §6 with a `reason_format`: where points were lost, the printed 偏差原因 cell is composed from
+/// the computed facts and the user's own cause (which stays required: without it the row keeps
+/// its `missing-reason` error and prints nothing composed).
+fn compose_reasons(
+    project: &Project,
+    form: &FormSpec,
+    indicators: &mut [IndicatorResult],
+    problems: &mut Vec<Problem>,
+) {
+    let (format, loc) = match &project.reason_format {
+        Some(f) => (f.value.as_str(), Some(f.loc.clone())),
+        None => match &form.format.reason_format {
+            Some(f) => (f.as_str(), None),
+            None => return,
+        },
+    };
+    if format.trim().is_empty() {
+        return;
+    }
+    for r in indicators.iter_mut() {
+        let i = &r.indicator;
+        let (Some(score), Some(weight), Some(reason)) = (r.scored.score, &i.weight, &r.reason)
+        else {
+            continue;
+        };
+        if score >= weight.value {
+            continue;
+        }
+        let text = |f: &Option<Field<String>>| f.as_ref().map(|t| t.value.trim().to_string());
+        let ratio = match (
+            i.target.as_ref().map(|t| crate::target::parse(&t.value)),
+            i.actual.as_ref().map(|t| crate::target::parse(&t.value)),
+        ) {
+            (
+                Some(crate::target::Parsed::Quantity(a)),
+                Some(crate::target::Parsed::Quantity(b)),
+            ) => crate::target::aligned(&a, &b)
+                .filter(|(a, _)| !a.is_zero())
+                .and_then(|(a, b)| b.checked_mul(Decimal::from(100))?.checked_div(a))
+                .map(|p| decimal::fixed(p, 2)),
+            _ => None,
+        };
+        let context = json!({
+            "name": i.name,
+            "level1": i.level1,
+            "level2": i.level2,
+            "target": text(&i.target).unwrap_or_default(),
+            "actual": text(&i.actual).unwrap_or_default(),
+            "weight": decimal::plain(weight.value),
+            "score": decimal::plain(score),
+            "lost": decimal::plain(weight.value - score),
+            "ratio": ratio.unwrap_or_default(),
+            "reason": reason,
+        });
+        match crate::placeholder::expand_names(format, &context, crate::placeholder::REASON_NAMES) {
+            Ok(composed) => r.reason = Some(composed),
+            Err(e) => {
+                let origin = if loc.is_some() {
+                    String::new()
+                } else {
+                    format!("（表样 {} 的 [format] reason_format）", form.id)
+                };
+                problems.push(
+                    Problem::error(e.code(), "reason_format", format!("{e}{origin}"))
+                        .at(loc.clone()),
+                );
+                return;
+            }
         }
     }
 }

@@ -20,6 +20,12 @@ const TOP: &[Row] = &[
         "审计用：原表印的总分，按其位数与计算值比较",
     ),
     (
+        "reason_format",
+        "text",
+        "偏差原因栏格式",
+        "失分行的偏差原因栏由计算结果与 reason 组成，如 \"目标{{ target }}，实际{{ actual }}，扣{{ lost }}分。原因：{{ reason }}\"；可用 name、level1、level2、target、actual、weight、score、lost、ratio、reason；写 \"\" 关闭",
+    ),
+    (
         "grade",
         "text",
         "评价等级（原表所印）",
