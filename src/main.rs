@@ -322,6 +322,18 @@ fn run(cli: Cli) -> Result<u8, String> {
             }
             let text = jixiao::scaffold::scaffold(spec, year);
             jixiao::output::write_atomic(&file, text.as_bytes()).map_err(|e| e.to_string())?;
+            // The scaffold's `#:schema` line names this file; an existing one is left alone.
+            let schema_path = file
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+                .join(jixiao::scaffold::SCHEMA_FILE);
+            if !schema_path.exists() {
+                let schema = serde_json::to_string_pretty(&jixiao::schema::schema())
+                    .map_err(|e| e.to_string())?;
+                jixiao::output::write_atomic(&schema_path, format!("{schema}\n").as_bytes())
+                    .map_err(|e| e.to_string())?;
+            }
             eprintln!(
                 "已写入 {}；填写 \"\" 处后运行 jixiao check {}",
                 file.display(),

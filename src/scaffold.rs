@@ -19,6 +19,10 @@ fn level1_weight(form: &FormSpec, level1: &str) -> u32 {
     }
 }
 
+/// The JSON Schema file `jixiao new` writes beside a new project, named by its `#:schema` line
+/// so editors (Taplo, Even Better TOML) complete and check keys.
+pub const SCHEMA_FILE: &str = "jixiao.schema.json";
+
 /// The scaffold text for `form`, for the evaluation `year`.
 pub fn scaffold(form: &FormSpec, year: i32) -> String {
     let mut s = String::new();
@@ -31,10 +35,9 @@ pub fn scaffold(form: &FormSpec, year: i32) -> String {
         s,
         "# 填写所有 \"\" 处后运行 `jixiao check 本文件`；金额、分值写数字或字符串均可，按原样精确读取。"
     );
-    let _ = writeln!(
-        s,
-        "#:schema 可用 `jixiao schema > jixiao.schema.json` 获得编辑器补全\n"
-    );
+    // Taplo / Even Better TOML read `#:schema <path>` as a directive: it must name a real file,
+    // which `jixiao new` writes beside the project (see SCHEMA_FILE).
+    let _ = writeln!(s, "#:schema ./{SCHEMA_FILE}\n");
     let _ = writeln!(
         s,
         "year = {year}                 # 评价年度 →（{year}年度）"

@@ -163,3 +163,31 @@ fn cli_reference_lists_every_subcommand() {
         );
     }
 }
+
+/// Every `#:schema` line `jixiao new` writes names a file that exists (Taplo loads it).
+#[test]
+fn scaffold_schema_directive_names_a_real_file() {
+    let dir = tempfile::tempdir().unwrap();
+    for form in ["mof-2020", "beijing"] {
+        let file = dir.path().join(format!("{form}.toml"));
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(["new", file.to_str().unwrap(), "--form", form])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&file).unwrap();
+        let directives: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("#:schema "))
+            .collect();
+        assert_eq!(directives.len(), 1, "{text}");
+        let target = dir.path().join(directives[0].trim());
+        let schema: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+        assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    }
+}
