@@ -599,18 +599,31 @@ fn pdfa_date(report: &jixiao::Report) -> (i32, u8, u8) {
         return d;
     }
     let d = today();
+    let source = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        "SOURCE_DATE_EPOCH"
+    } else {
+        "今天"
+    };
     eprintln!(
-        "PDF/A 文档日期取今天：{}-{:02}-{:02}（可在 [signature] date 中写明填报日期）",
+        "PDF/A 文档日期取{source}：{}-{:02}-{:02}（可在 [signature] date 中写明填报日期）",
         d.0, d.1, d.2
     );
     d
 }
 
-/// Today's date (UTC) from the system clock, only used where a date is required and none given.
+/// Today's date (UTC), only used where a date is required and none given. `SOURCE_DATE_EPOCH`
+/// (seconds since 1970, the reproducible-builds convention) fixes it, so such a PDF is
+/// byte-identical across runs.
 fn today() -> (i32, u8, u8) {
-    let days = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let seconds = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        });
+    let days = (seconds / 86_400) as i64;
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

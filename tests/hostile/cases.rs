@@ -607,3 +607,29 @@ fn a_closed_pipe_ends_quietly() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "0", "{stderr}");
 }
+
+#[test]
+fn pdfa_date_follows_source_date_epoch() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a"));
+    let render = |out: &str| {
+        let out = folder.path().join(out);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args([
+                "render",
+                p.to_str().unwrap(),
+                "--pdf-standard",
+                "a-2b",
+                "-o",
+            ])
+            .arg(&out)
+            .env("SOURCE_DATE_EPOCH", "1700000000")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&status.stderr).to_string();
+        assert!(status.status.success(), "{stderr}");
+        assert!(stderr.contains("2023-11-14"), "{stderr}");
+        bytes(&out)
+    };
+    assert_eq!(render("a.pdf"), render("b.pdf"), "byte-identical");
+}
