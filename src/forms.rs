@@ -87,6 +87,7 @@ pub enum FormError {
 #[derive(Debug, Clone)]
 pub struct Forms {
     forms: Vec<FormSpec>,
+    notes: Vec<String>,
 }
 
 fn parse_form(text: &str, origin: FormOrigin, path: &str) -> Result<FormSpec, FormError> {
@@ -128,47 +129,55 @@ impl Forms {
             })
             .collect();
         forms.sort_by(|a, b| a.id.cmp(&b.id));
-        Forms { forms }
+        Forms {
+            forms,
+            notes: Vec::new(),
+        }
     }
 
-    /// Built-in forms plus every `<DIR>/<id>/form.toml` of the given folders.
+    /// Built-in forms plus the user forms of `--templates` folders, found by the same scan the
+    /// renderer uses ([`crate::render::user_form_folders`]); why a folder was skipped is kept in
+    /// [`Forms::notes`].
     pub fn with_user_dirs(dirs: &[PathBuf]) -> Result<Self, FormError> {
         let mut forms = Self::builtin();
-        for dir in dirs {
-            let entries = std::fs::read_dir(dir).map_err(|source| FormError::Io {
-                path: dir.display().to_string(),
+        let (folders, notes) =
+            crate::render::user_form_folders(dirs).map_err(|e| FormError::Invalid {
+                path: dirs
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+                message: e.to_string(),
+            })?;
+        forms.notes = notes;
+        for folder in folders {
+            let toml_path = folder.join("form.toml");
+            let text = std::fs::read_to_string(&toml_path).map_err(|source| FormError::Io {
+                path: toml_path.display().to_string(),
                 source,
             })?;
-            let mut paths: Vec<PathBuf> =
-                entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-            paths.sort();
-            for folder in paths {
-                let toml_path = folder.join("form.toml");
-                if !toml_path.is_file() {
-                    continue;
-                }
-                let text = std::fs::read_to_string(&toml_path).map_err(|source| FormError::Io {
+            let spec = parse_form(
+                &text,
+                FormOrigin::Dir(folder.clone()),
+                &toml_path.display().to_string(),
+            )?;
+            let expected = folder.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if spec.id != expected {
+                return Err(FormError::Invalid {
                     path: toml_path.display().to_string(),
-                    source,
-                })?;
-                let spec = parse_form(
-                    &text,
-                    FormOrigin::Dir(folder.clone()),
-                    &toml_path.display().to_string(),
-                )?;
-                let expected = folder.file_name().and_then(|n| n.to_str()).unwrap_or("");
-                if spec.id != expected {
-                    return Err(FormError::Invalid {
-                        path: toml_path.display().to_string(),
-                        message: format!("id“{}”应与文件夹名“{expected}”相同", spec.id),
-                    });
-                }
-                forms.forms.retain(|f| f.id != spec.id);
-                forms.forms.push(spec);
+                    message: format!("id“{}”应与文件夹名“{expected}”相同", spec.id),
+                });
             }
+            forms.forms.retain(|f| f.id != spec.id);
+            forms.forms.push(spec);
         }
         forms.forms.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(forms)
+    }
+
+    /// Why user form folders were skipped (shown by `jixiao forms` and on stderr).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     pub fn get(&self, id: &str) -> Option<&FormSpec> {

@@ -256,8 +256,13 @@ fn usage_error(error: clap::Error) -> ExitCode {
     ExitCode::from(EXIT_USAGE)
 }
 
+/// The forms of this run; why a `--templates` folder was skipped is said on stderr.
 fn forms(dirs: &[PathBuf]) -> Result<Forms, String> {
-    Forms::with_user_dirs(dirs).map_err(|e| e.to_string())
+    let forms = Forms::with_user_dirs(dirs).map_err(|e| e.to_string())?;
+    for note in forms.notes() {
+        eprintln!("提示：{}", jixiao::diagnostics::terminal_safe(note));
+    }
+    Ok(forms)
 }
 
 fn run(cli: Cli) -> Result<u8, String> {

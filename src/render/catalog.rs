@@ -93,94 +93,105 @@ impl Catalog {
             );
         }
 
-        for root in user_dirs {
-            let meta = std::fs::metadata(root).map_err(|e| RenderError::Io {
-                path: root.clone(),
-                message: e.to_string(),
-            })?;
-            if !meta.is_dir() {
-                return Err(RenderError::Io {
-                    path: root.clone(),
-                    message: "not a directory (目录不存在)".into(),
-                });
+        let (folders, scan_notes) = user_form_folders(user_dirs)?;
+        notes.extend(scan_notes);
+        for folder in folders {
+            let entry = load_user_form(&folder)?;
+            let id = entry.info.id.clone();
+            let mut entry = entry;
+            if let Some(prev) = forms.get(&id) {
+                entry.info.overrides_builtin =
+                    prev.info.overrides_builtin || prev.info.origin == FormOrigin::BuiltIn;
             }
-            // DIR may itself be one form folder, or hold one form per sub-folder.
-            let candidates: Vec<PathBuf> = if root.join("form.toml").is_file() {
-                vec![root.clone()]
-            } else {
-                let mut v: Vec<PathBuf> = std::fs::read_dir(root)
-                    .map_err(|e| RenderError::Io {
-                        path: root.clone(),
-                        message: e.to_string(),
-                    })?
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.path())
-                    .filter(|p| p.is_dir())
-                    .collect();
-                v.sort();
-                v
-            };
-            for folder in candidates {
-                if let Some(entry) = load_user_form(&folder, &mut notes)? {
-                    let id = entry.info.id.clone();
-                    let mut entry = entry;
-                    if let Some(prev) = forms.get(&id) {
-                        entry.info.overrides_builtin =
-                            prev.info.overrides_builtin || prev.info.origin == FormOrigin::BuiltIn;
-                    }
-                    forms.insert(id, entry);
-                }
-            }
+            forms.insert(id, entry);
         }
         Ok(Catalog { forms, notes })
     }
 }
 
-fn load_user_form(
-    folder: &Path,
-    notes: &mut Vec<String>,
-) -> Result<Option<FormEntry>, RenderError> {
-    let canonical = folder.canonicalize().map_err(|e| RenderError::Io {
-        path: folder.to_path_buf(),
-        message: e.to_string(),
-    })?;
+/// The one scan of `--templates` folders, shared by checking (`forms::Forms`) and rendering
+/// (`Catalog`), so a form one accepts the other accepts too. Each DIR may itself be a form
+/// folder or hold one form per sub-folder; a form folder needs `form.toml` and `form.typ` and a
+/// `[a-z0-9-]+` name. Returns the canonical form folders in order, and a note (Chinese) for
+/// every folder skipped and why.
+pub fn user_form_folders(
+    user_dirs: &[PathBuf],
+) -> Result<(Vec<PathBuf>, Vec<String>), RenderError> {
+    let io = |path: &Path, e: std::io::Error| RenderError::Io {
+        path: path.to_path_buf(),
+        message: format!("无法读取表样文件夹：{}", crate::output::describe_io(&e)),
+    };
+    let mut folders = Vec::new();
+    let mut notes = Vec::new();
+    for root in user_dirs {
+        let meta = std::fs::metadata(root).map_err(|e| io(root, e))?;
+        if !meta.is_dir() {
+            return Err(RenderError::Io {
+                path: root.clone(),
+                message: "--templates 应为文件夹 (not a directory)".into(),
+            });
+        }
+        let candidates: Vec<PathBuf> = if root.join("form.toml").is_file() {
+            vec![root.clone()]
+        } else {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(root)
+                .map_err(|e| io(root, e))?
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect();
+            v.sort();
+            v
+        };
+        for folder in candidates {
+            let canonical = folder.canonicalize().map_err(|e| io(&folder, e))?;
+            let name = canonical
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let has_toml = canonical.join("form.toml").is_file();
+            let has_typ = canonical.join("form.typ").is_file();
+            if !has_toml && !has_typ {
+                continue; // not a form folder (e.g. fonts/, images/): ignore quietly
+            }
+            if !is_valid_form_id(name) {
+                notes.push(format!(
+                    "{}：表样文件夹名须为小写字母、数字和 -，已跳过 (folder name must match [a-z0-9-]+)",
+                    folder.display()
+                ));
+            } else if !has_toml || !has_typ {
+                notes.push(format!(
+                    "{}：表样须同时包含 form.toml 和 form.typ，已跳过 (needs both files)",
+                    folder.display()
+                ));
+            } else {
+                folders.push(canonical);
+            }
+        }
+    }
+    Ok((folders, notes))
+}
+
+fn load_user_form(canonical: &Path) -> Result<FormEntry, RenderError> {
     let name = canonical
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or_default()
         .to_string();
     let toml_path = canonical.join("form.toml");
-    let typ_path = canonical.join("form.typ");
-    if !toml_path.is_file() && !typ_path.is_file() {
-        return Ok(None); // not a form folder (e.g. fonts/, images/): ignore quietly
-    }
-    if !is_valid_form_id(&name) {
-        notes.push(format!(
-            "{}: 表样文件夹名须为小写字母、数字和 - (folder name must match [a-z0-9-]+); skipped",
-            folder.display()
-        ));
-        return Ok(None);
-    }
-    if !toml_path.is_file() || !typ_path.is_file() {
-        notes.push(format!(
-            "{}: 表样须同时包含 form.toml 和 form.typ (needs both form.toml and form.typ); skipped",
-            folder.display()
-        ));
-        return Ok(None);
-    }
     let toml = std::fs::read_to_string(&toml_path).map_err(|e| RenderError::Io {
         path: toml_path.clone(),
-        message: e.to_string(),
+        message: crate::output::describe_io(&e),
     })?;
-    Ok(Some(FormEntry {
+    Ok(FormEntry {
         info: FormInfo {
             id: name,
-            origin: FormOrigin::Dir(canonical.clone()),
+            origin: FormOrigin::Dir(canonical.to_path_buf()),
             toml,
             overrides_builtin: false,
         },
-        files: FormFiles::Disk(canonical),
-    }))
+        files: FormFiles::Disk(canonical.to_path_buf()),
+    })
 }
 
 impl FormEntry {

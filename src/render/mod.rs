@@ -33,7 +33,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt};
 use typst_layout::PagedDocument;
 
-pub use catalog::{FormInfo, FormOrigin, is_valid_form_id};
+pub use catalog::{FormInfo, FormOrigin, is_valid_form_id, user_form_folders};
 pub use diag::{Diagnostic, Level, Location};
 pub use fonts::FontEntry;
 

@@ -633,3 +633,66 @@ fn pdfa_date_follows_source_date_epoch() {
     };
     assert_eq!(render("a.pdf"), render("b.pdf"), "byte-identical");
 }
+
+/// `check` and `render` see the same user forms (one scan), and a skipped folder says why.
+#[test]
+fn check_and_render_agree_on_user_forms() {
+    let folder = Folder::new();
+    let mine = folder.path().join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    let builtin = ::jixiao::Forms::builtin();
+    let source = builtin.get("mof-2020").unwrap().source.clone();
+    std::fs::write(
+        mine.join("form.toml"),
+        source.replace("id = \"mof-2020\"", "id = \"mine\""),
+    )
+    .unwrap();
+    std::fs::write(
+        mine.join("form.typ"),
+        std::fs::read("templates/mof-2020/form.typ").unwrap(),
+    )
+    .unwrap();
+    let half = folder.path().join("half");
+    std::fs::create_dir_all(&half).unwrap();
+    std::fs::write(
+        half.join("form.toml"),
+        source.replace("id = \"mof-2020\"", "id = \"half\""),
+    )
+    .unwrap();
+    let p = folder.write(
+        "p.toml",
+        &valid("a").replace("year = 2024", "year = 2024\nform = \"mine\""),
+    );
+    // The templates folder given as the form folder itself.
+    let (code, _, stderr) = jixiao(&[
+        "check",
+        p.to_str().unwrap(),
+        "--templates",
+        mine.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        p.to_str().unwrap(),
+        "--templates",
+        mine.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(p.with_extension("pdf").exists());
+    // A folder without form.typ is skipped by both, with the reason.
+    let h = folder.write(
+        "h.toml",
+        &valid("a").replace("year = 2024", "year = 2024\nform = \"half\""),
+    );
+    let (code, _, stderr) = jixiao(&[
+        "check",
+        h.to_str().unwrap(),
+        "--templates",
+        folder.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("form.typ") && stderr.contains("unknown-form"),
+        "{stderr}"
+    );
+}

@@ -1,0 +1,221 @@
+//! One table model for every input format: the cells of a worksheet or of a Word document's
+//! tables, with what each cell holds and which rows and columns it covers, so that one mapper
+//! recognises a form whichever program wrote it.
+
+/// What a numeric cell holds: the stored number and how it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Number {
+    /// The stored value written as the shortest decimal that reads back as the same binary
+    /// number (`0.1` stays `0.1`), never rounded to the display.
+    pub text: String,
+    /// The cell's number format shows a percentage (`0.00%`): the stored value is a fraction.
+    pub percent: bool,
+    /// Decimal places the number format shows (`0.00` → 2), when it says so.
+    pub shown_decimals: Option<u32>,
+}
+
+/// One cell; a merged range is one cell covering `rows × cols`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    /// 0-based position of the top-left corner.
+    pub row: u32,
+    pub col: u32,
+    pub rows: u32,
+    pub cols: u32,
+    /// The text as shown (for a number: its stored value, see [`Number`]); line breaks as `\n`.
+    pub text: String,
+    pub number: Option<Number>,
+    /// Where the cell is, for messages: `Sheet1!B7`, `表2!C3`.
+    pub addr: String,
+}
+
+impl Cell {
+    /// A text cell.
+    pub fn text(row: u32, col: u32, text: impl Into<String>, addr: String) -> Self {
+        Cell {
+            row,
+            col,
+            rows: 1,
+            cols: 1,
+            text: text.into(),
+            number: None,
+            addr,
+        }
+    }
+
+    /// Last column covered (inclusive).
+    pub fn last_col(&self) -> u32 {
+        self.col + self.cols.max(1) - 1
+    }
+
+    /// Whether the cell shares a column with `other`.
+    pub fn overlaps(&self, other: &Cell) -> bool {
+        self.col <= other.last_col() && other.col <= self.last_col()
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.text.trim().is_empty()
+    }
+}
+
+/// A worksheet, or a Word document's tables stacked one below the other.
+#[derive(Debug, Clone, Default)]
+pub struct Grid {
+    /// The sheet's name, or the document's file name.
+    pub name: String,
+    /// Cells in reading order (by row, then column); blank cells may be left out.
+    pub cells: Vec<Cell>,
+}
+
+impl Grid {
+    /// Cells grouped by row, in reading order, blank cells left out.
+    pub fn rows(&self) -> Vec<Vec<&Cell>> {
+        let mut cells: Vec<&Cell> = self.cells.iter().filter(|c| !c.is_blank()).collect();
+        cells.sort_by_key(|c| (c.row, c.col));
+        let mut rows: Vec<Vec<&Cell>> = Vec::new();
+        for cell in cells {
+            match rows.last_mut() {
+                Some(row) if row[0].row == cell.row => row.push(cell),
+                _ => rows.push(vec![cell]),
+            }
+        }
+        rows
+    }
+}
+
+/// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.
+pub fn column_name(mut col: u32) -> String {
+    let mut name = Vec::new();
+    loop {
+        name.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
+}
+
+/// `B7` → (row 6, col 1).
+pub fn parse_ref(text: &str) -> Option<(u32, u32)> {
+    let text = text.trim().trim_start_matches('$');
+    let split = text.find(|c: char| c.is_ascii_digit())?;
+    let (letters, digits) = text.split_at(split);
+    let letters = letters.trim_end_matches('$');
+    if letters.is_empty() || letters.len() > 3 || !letters.bytes().all(|b| b.is_ascii_alphabetic())
+    {
+        return None;
+    }
+    let mut col: u32 = 0;
+    for b in letters.bytes() {
+        col = col * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1;
+    }
+    let row: u32 = digits.parse().ok()?;
+    if row == 0 {
+        return None;
+    }
+    Some((row - 1, col - 1))
+}
+
+/// The shortest decimal text that reads back as `value` (Rust's `Display` of `f64` is
+/// shortest-round-trip and never uses an exponent): `0.1` → `0.1`, `70.0` → `70`.
+pub fn shortest(value: f64) -> String {
+    if value == 0.0 {
+        return "0".to_string();
+    }
+    format!("{value}")
+}
+
+/// Decimal places a spreadsheet number format shows: `0.00%` → 2, `#,##0` → 0; `None` for
+/// `General` and for formats that do not say (dates, text).
+pub fn format_decimals(code: &str) -> Option<u32> {
+    let visible = strip_quoted(code);
+    // The first section (positive numbers) decides.
+    let first = visible.split(';').next().unwrap_or("");
+    if first.eq_ignore_ascii_case("general") || !first.contains(['0', '#', '?']) {
+        return None;
+    }
+    match first.find('.') {
+        Some(i) => Some(
+            first[i + 1..]
+                .chars()
+                .take_while(|c| matches!(c, '0' | '#' | '?'))
+                .count() as u32,
+        ),
+        None => Some(0),
+    }
+}
+
+/// Whether a number format shows a percentage (a `%` outside quotes and brackets).
+pub fn format_is_percent(code: &str) -> bool {
+    strip_quoted(code).split(';').next().unwrap_or("").contains('%')
+}
+
+/// A number format without its quoted text, escaped characters and `[…]` sections.
+fn strip_quoted(code: &str) -> String {
+    let mut out = String::new();
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                for q in chars.by_ref() {
+                    if q == '"' {
+                        break;
+                    }
+                }
+            }
+            '[' => {
+                for q in chars.by_ref() {
+                    if q == ']' {
+                        break;
+                    }
+                }
+            }
+            '\\' | '_' | '*' => {
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_and_columns() {
+        assert_eq!(parse_ref("B7"), Some((6, 1)));
+        assert_eq!(parse_ref("$AA$10"), Some((9, 26)));
+        assert_eq!(parse_ref("A0"), None);
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(27), "AB");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+    }
+
+    #[test]
+    fn shortest_round_trip() {
+        assert_eq!(shortest(0.1), "0.1");
+        assert_eq!(shortest(70.0), "70");
+        assert_eq!(shortest(54.91), "54.91");
+        assert_eq!(shortest(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(shortest(-0.0), "0");
+        assert_eq!(shortest(1e-7), "0.0000001");
+    }
+
+    #[test]
+    fn number_formats() {
+        assert_eq!(format_decimals("0.00%"), Some(2));
+        assert_eq!(format_decimals("#,##0"), Some(0));
+        assert_eq!(format_decimals("General"), None);
+        assert_eq!(format_decimals("0.0\"分\""), Some(1));
+        assert!(format_is_percent("0.00%"));
+        assert!(!format_is_percent("0.00\"%\""));
+        assert!(!format_is_percent("[Red]0.00"));
+    }
+}
