@@ -85,7 +85,7 @@ pub const CODES: &[(&str, &str)] = &[
     ),
     (
         "grade-required",
-        "定性指标未完全达成，须填写 grade（达成/部分达成/未达成）",
+        "实际完成值无法与目标比较（定性指标或文字实际值），须填写 grade（达成/部分达成/未达成）",
     ),
     ("score-required", "该等级须填写得分 score"),
     ("score-outside-band", "填写的得分不在等级对应的分数区间内"),
@@ -114,7 +114,7 @@ pub const CODES: &[(&str, &str)] = &[
         "stated-funds-score-differs",
         "原表所印预算执行率得分与按规则计算的不符",
     ),
-    ("stated-total-differs", "原表所印总分与各项得分之和不符"),
+    ("stated-total-differs", "原表所印总分与按规则计算的总分不符"),
     ("stated-grade-differs", "原表所印评价等级与按总分计算的不符"),
     (
         "number-out-of-range",

@@ -530,9 +530,12 @@ fn audit_stated(
                 "stated-total-differs",
                 "total",
                 format!(
-                    "原表所印总分 {} 与各项得分之和 {} 不符",
+                    "原表所印总分 {} 与按规则计算的总分 {} 不符（预算执行率得分 {} 加各项指标得分）",
                     stated.text,
-                    total.map_or_else(|| "（无法计算）".to_string(), decimal::plain)
+                    total.map_or_else(|| "（无法计算）".to_string(), decimal::plain),
+                    funds
+                        .and_then(|f| f.score)
+                        .map_or_else(|| "（无法计算）".to_string(), decimal::plain)
                 ),
             )
             .at(Some(stated.loc.clone())),

@@ -607,3 +607,138 @@ fn a_numeric_target_with_a_text_actual_needs_a_grade() {
     let (score, r) = score_of("", &row("grade = \"达成\""));
     assert_eq!(score, Some(d("90")), "{:?}", codes(&r));
 }
+
+#[test]
+fn chongqing_examples_printed_figures_are_audited_at_their_own_precision() {
+    // Four forms of seed 004 (重庆荣昌 2020) as transcribed in examples/chongqing, every printed
+    // 执行率 / 得分 / 总分 recorded. Hand-computed, exact decimals:
+    // 档案管理费 10.00/66.00 = 15.1515…% → 15.15%, 1.515… → 1.52, 总分 1.52+40+10+20+8+10 = 89.52;
+    // 学术（产业）技术带头人补贴 2.54/7.80 = 32.5641…% → 32.56% (as printed), 3.2564… → 3.26
+    //   (printed 4), 总分 3.26+40+30+20 = 93.26 (printed 94.00);
+    // 人力资源服务中心建设 218.35/300 = 72.7833…% → 72.78% (as printed), 7.2783… → 7.28: printed
+    //   "7" agrees at its own precision (no decimals), but 总分 7.28+30+10+30+18 = 95.28 ≠ 95.00;
+    // 原市属国企大龄职工生活补助 1.48/1.48 = 100.00%, 10, 总分 10+30+30+18 = 88 (printed 98.00).
+    struct Form {
+        name: &'static str,
+        funds_score: &'static str,
+        total: &'static str,
+        /// Every printed figure recorded in the file.
+        printed: &'static [&'static str],
+        /// (code, field, figure the message must name): exactly the stated-* problems.
+        differs: &'static [(&'static str, &'static str, &'static str)],
+    }
+    const ROWS: &[&str] = &[
+        "funds.district.rate",
+        "funds.total.rate",
+        "funds.total.score",
+        "total",
+    ];
+    let forms = [
+        Form {
+            name: "档案管理费",
+            funds_score: "1.52",
+            total: "89.52",
+            printed: ROWS,
+            differs: &[
+                ("stated-funds-score-differs", "funds.total.score", "1.52"),
+                ("stated-rate-differs", "funds.district.rate", "15.15%"),
+                ("stated-rate-differs", "funds.total.rate", "15.15%"),
+                ("stated-score-differs", "indicators[3].score", "9.47"),
+                ("stated-total-differs", "total", "89.52"),
+            ],
+        },
+        Form {
+            name: "荣昌区学术（产业）技术带头人补贴",
+            funds_score: "3.26",
+            total: "93.26",
+            printed: ROWS,
+            differs: &[
+                ("stated-funds-score-differs", "funds.total.score", "3.26"),
+                ("stated-total-differs", "total", "93.26"),
+            ],
+        },
+        Form {
+            name: "人力资源服务中心建设",
+            funds_score: "7.28",
+            total: "95.28",
+            printed: ROWS,
+            differs: &[
+                ("stated-score-differs", "indicators[3].score", "18.95"),
+                ("stated-total-differs", "total", "95.28"),
+            ],
+        },
+        Form {
+            name: "原市属国企大龄职工生活补助",
+            funds_score: "10",
+            total: "88",
+            printed: &[
+                "funds.city.rate",
+                "funds.total.rate",
+                "funds.total.score",
+                "total",
+            ],
+            differs: &[
+                ("stated-score-differs", "indicators[2].score", "18.95"),
+                ("stated-total-differs", "total", "88"),
+            ],
+        },
+    ];
+    let builtin = jixiao::Forms::builtin();
+    for form in forms {
+        let name = form.name;
+        let path = std::path::PathBuf::from(format!("examples/chongqing/{name}.toml"));
+        let checked = jixiao::check(&[path], &builtin).unwrap();
+        let r = &checked.reports[0];
+        let funds_score = r.funds.as_ref().and_then(|f| f.score);
+        assert_eq!(funds_score, Some(d(form.funds_score)), "{name}");
+        assert_eq!(r.total, Some(d(form.total)), "{name}");
+
+        // Every printed figure is in the file, so the agreeing ones are checked, not absent.
+        let project = r.project.as_ref().unwrap();
+        let mut printed: Vec<String> = Vec::new();
+        for row in project.funds.total.iter().chain(&project.funds.sources) {
+            if row.stated_rate.is_some() {
+                printed.push(format!("funds.{}.rate", row.key));
+            }
+            if row.stated_score.is_some() {
+                printed.push(format!("funds.{}.score", row.key));
+            }
+        }
+        if project.stated_total.is_some() {
+            printed.push("total".into());
+        }
+        printed.sort();
+        assert_eq!(printed, form.printed, "{name}: printed figures recorded");
+
+        // Exactly the wrong figures are reported; the agreeing ones produce nothing.
+        let mut found: Vec<(&str, &str)> = r
+            .problems
+            .iter()
+            .filter(|p| p.code.starts_with("stated-"))
+            .map(|p| (p.code, p.field.as_str()))
+            .collect();
+        found.sort();
+        let wanted: Vec<(&str, &str)> = form.differs.iter().map(|&(c, f, _)| (c, f)).collect();
+        assert_eq!(found, wanted, "{name}");
+        for &(code, field, figure) in form.differs {
+            let p = r
+                .problems
+                .iter()
+                .find(|p| p.code == code && p.field == field)
+                .unwrap();
+            assert!(
+                p.message.contains(figure),
+                "{name}: {code} on {field} should name {figure}: {}",
+                p.message
+            );
+            // A printed 执行率, 得分 or 总分 that disagrees is an error; an indicator's printed
+            // score that differs from the rules stays a warning.
+            let severity = if code == "stated-score-differs" {
+                jixiao::problem::Severity::Warning
+            } else {
+                jixiao::problem::Severity::Error
+            };
+            assert_eq!(p.severity, severity, "{name}: {code}");
+        }
+    }
+}
