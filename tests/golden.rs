@@ -191,3 +191,78 @@ fn scaffold_schema_directive_names_a_real_file() {
         assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     }
 }
+
+/// `check --format github`: one workflow command per problem, escaped as GitHub requires.
+#[test]
+fn github_annotations_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(
+        &file,
+        "year = 2024\nform = \"mof-2020\"\n[funds.fiscal]\nbudget = 100\nexecuted = \"x\"\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["check", "--format", "github", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let path = file.display();
+    let expected_first = format!(
+        "::error file={path},line=5,col=12,title=invalid-number::金额“x”不是有效的数字；千分位逗号须三位一组，如 2,243,764 (not a valid number)（funds.fiscal.executed）"
+    );
+    assert!(
+        stdout.lines().any(|l| l == expected_first),
+        "{expected_first}\nnot in\n{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        "{stdout}"
+    );
+}
+
+/// The pre-commit hook file parses as the list pre-commit expects, and the CI samples run
+/// commands that exist.
+#[test]
+fn hooks_and_ci_samples_are_consistent() {
+    let text = std::fs::read_to_string(".pre-commit-hooks.yaml").unwrap();
+    let mut hooks: Vec<std::collections::BTreeMap<String, String>> = Vec::new();
+    for line in text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+    {
+        let (item, rest) = match line.strip_prefix("- ") {
+            Some(rest) => {
+                hooks.push(Default::default());
+                (true, rest)
+            }
+            None => (false, line.trim_start()),
+        };
+        assert!(
+            item || line.starts_with("  "),
+            "unexpected indentation: {line}"
+        );
+        let (key, value) = rest
+            .split_once(": ")
+            .unwrap_or_else(|| panic!("not key: value: {line}"));
+        hooks
+            .last_mut()
+            .unwrap()
+            .insert(key.to_string(), value.to_string());
+    }
+    assert_eq!(hooks.len(), 2);
+    for hook in &hooks {
+        for key in ["id", "name", "entry", "language", "files"] {
+            assert!(hook.contains_key(key), "{key} missing in {hook:?}");
+        }
+        assert_eq!(hook["entry"], "jixiao check");
+        assert_eq!(hook["files"], "\\.toml$");
+    }
+    let github = std::fs::read_to_string("docs/ci/github-actions.yml").unwrap();
+    assert!(github.contains("jixiao check --format github") && github.contains("jixiao bundle"));
+    let gitlab = std::fs::read_to_string("docs/ci/gitlab-ci.yml").unwrap();
+    assert!(gitlab.contains("jixiao check --format gitlab") && gitlab.contains("codequality"));
+}
