@@ -12,10 +12,15 @@ use crate::report::Report;
 use crate::source::Sources;
 
 /// Text from a data file made safe for a terminal: control characters (ESC, OSC sequences,
-/// BEL, DEL, C1) are shown as `\u{1b}` instead of reaching the terminal, where they could
-/// recolour, retitle or rewrite the screen. Newlines and tabs stay.
+/// BEL, DEL, C1, bidirectional overrides) are shown as `\u{1b}` instead of reaching the
+/// terminal, where they could recolour, retitle, reorder or rewrite the screen. Newlines and
+/// tabs stay.
 pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    // Controls, and the bidirectional overrides that reorder what a line appears to say.
+    let unsafe_char = |c: char| {
+        c.is_control() && c != '\n' && c != '\t'
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
     if !text.chars().any(unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -230,5 +235,6 @@ mod tests {
             "名称\\u{1b}]0;pwned\\u{7}\\u{1b}[31m红\\u{9b}x\n下一行\t制表"
         );
         assert_eq!(terminal_safe("普通"), "普通");
+        assert_eq!(terminal_safe("a\u{202e}b"), "a\\u{202e}b");
     }
 }

@@ -86,8 +86,12 @@ pub fn compile_form(
     report: &Report,
     draft: bool,
 ) -> Result<Compiled, RenderError> {
-    let data = data_bytes(report, draft)
-        .ok_or_else(|| RenderError::Data("报告没有可排版的项目".into()))?;
+    let data = data_bytes(report, draft).ok_or_else(|| {
+        RenderError::Data(format!(
+            "{} 无法排版：文件无法读取为项目，或表样未知（草稿也需要可识别的表样）",
+            report.path.display()
+        ))
+    })?;
     let form = report.form.as_ref().map_or("mof-2020", |f| f.id.as_str());
     engine.compile_form(form, &data)
 }

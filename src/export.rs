@@ -134,6 +134,26 @@ pub fn csv(reports: &[Report]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A worksheet name Excel accepts: ≤ 31 characters, none of `[]:*?/\`, no apostrophe at
+/// either end, not the reserved "History", unique (case-insensitively) among `used`.
+pub fn sheet_name(name: &str, index: usize, used: &[String]) -> String {
+    let cleaned: String = name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c) && !c.is_control())
+        .collect();
+    let mut title: String = cleaned.trim_matches('\'').chars().take(24).collect();
+    let taken = |t: &str| used.iter().any(|u| u.to_lowercase() == t.to_lowercase());
+    if title.is_empty() || title.eq_ignore_ascii_case("history") || taken(&title) {
+        title = format!("{}-{}", title, index + 1)
+            .trim_start_matches('-')
+            .to_string();
+        if title.chars().all(|c| c.is_ascii_digit()) {
+            title = format!("项目{title}");
+        }
+    }
+    title
+}
+
 /// Excel workbook, one sheet per project; numbers as numbers with two-decimal formats.
 pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
@@ -143,16 +163,7 @@ pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
     let mut used: Vec<String> = Vec::new();
     for (index, report) in reports.iter().enumerate() {
         let sheet = workbook.add_worksheet();
-        // Sheet names: ≤ 31 characters, unique, without []:*?/\.
-        let mut title: String = report
-            .name()
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(24)
-            .collect();
-        if title.is_empty() || used.contains(&title) {
-            title = format!("{}-{}", title, index + 1);
-        }
+        let title = sheet_name(report.name(), index, &used);
         used.push(title.clone());
         sheet.set_name(&title)?;
         for (col, h) in HEADER.iter().enumerate() {
@@ -180,6 +191,17 @@ pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
 #[cfg(test)]
 mod tests {
     use super::csv_cell;
+
+    #[test]
+    fn sheet_names_excel_accepts() {
+        use super::sheet_name;
+        assert_eq!(sheet_name("'quoted'", 0, &[]), "quoted");
+        assert_eq!(sheet_name("History", 2, &[]), "History-3");
+        assert_eq!(sheet_name("a[1]:b", 0, &[]), "a1b");
+        assert_eq!(sheet_name("同名", 1, &["同名".into()]), "同名-2");
+        assert_eq!(sheet_name("", 4, &[]), "项目5");
+        assert!(sheet_name(&"长".repeat(40), 0, &[]).chars().count() <= 31);
+    }
 
     #[test]
     fn csv_cells_never_become_formulas() {

@@ -106,6 +106,17 @@ fn parse_form(text: &str, origin: FormOrigin, path: &str) -> Result<FormSpec, Fo
             message: format!("表样 id“{}”只能含小写字母、数字和连字符", spec.id),
         });
     }
+    let mut keys: Vec<&str> = spec.fund_rows.iter().map(|r| r.key.as_str()).collect();
+    keys.sort_unstable();
+    if let Some(twice) = keys.windows(2).find(|w| w[0] == w[1]) {
+        return Err(FormError::Invalid {
+            path: path.to_string(),
+            message: format!(
+                "fund_rows 中 key“{}”出现了两次，每个资金行只能有一行",
+                twice[0]
+            ),
+        });
+    }
     spec.origin = origin;
     spec.source = text.to_string();
     Ok(spec)

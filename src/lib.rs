@@ -4,12 +4,14 @@
 //! ([`report`], rules in [`scoring`] under a [`policy`]) → template data ([`template_data`]) →
 //! Typst ([`render`]) → PDF.
 
+pub mod annotations;
 pub mod assets;
 pub mod decimal;
 pub mod diagnostics;
 pub mod document;
 pub mod export;
 pub mod forms;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
@@ -25,6 +27,7 @@ pub mod scoring;
 pub mod source;
 pub mod target;
 pub mod template_data;
+pub mod workbook;
 
 use std::path::PathBuf;
 

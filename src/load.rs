@@ -39,7 +39,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
         })?;
         if meta.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut found, 0)?;
+            let mut visited = std::collections::HashSet::new();
+            walk(path, &mut found, &mut visited, 0)?;
             if found.is_empty() {
                 return Err(LoadError::NoProjects(path.clone()));
             }
@@ -49,13 +50,26 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             files.push(path.clone());
         }
     }
+    // One project once, however it was reached (a file symlink, `check x.toml dir/`): a bundle
+    // must not count it twice in its totals.
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
     Ok(files)
 }
 
 /// Deepest folder nesting followed (guards against symlink loops).
 const MAX_DEPTH: usize = 16;
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadError> {
+fn walk(
+    dir: &Path,
+    found: &mut Vec<PathBuf>,
+    visited: &mut std::collections::HashSet<PathBuf>,
+    depth: usize,
+) -> Result<(), LoadError> {
+    // Each real folder once: symlinks that loop back (`l → .`) are followed no further.
+    if !visited.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())) {
+        return Ok(());
+    }
     let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
         path: dir.to_path_buf(),
         source,
@@ -68,7 +82,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadEr
         }
         if path.is_dir() {
             if depth < MAX_DEPTH {
-                walk(&path, found, depth + 1)?;
+                walk(&path, found, visited, depth + 1)?;
             }
         } else if path.extension().is_some_and(|e| e == "toml")
             && path.file_name().is_some_and(|n| n != FOLDER_FILE)
@@ -80,8 +94,29 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, depth: usize) -> Result<(), LoadEr
     Ok(())
 }
 
+/// Largest input file read (a project file is a few kilobytes).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Why a file's bytes could not be taken as text.
 fn read(path: &Path) -> Result<String, Problem> {
+    let unreadable = |message: String| Problem::error("unreadable-file", "", message);
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => {
+            return Err(unreadable(format!(
+                "{} 不是普通文件（设备、管道或文件夹），不能作为项目文件读取",
+                path.display()
+            )));
+        }
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            return Err(unreadable(format!(
+                "{} 有 {} 字节，超过项目文件的上限 {} 字节",
+                path.display(),
+                meta.len(),
+                MAX_FILE_BYTES
+            )));
+        }
+        _ => {}
+    }
     let bytes = std::fs::read(path).map_err(|e| {
         Problem::error(
             "unreadable-file",
@@ -95,7 +130,14 @@ fn read(path: &Path) -> Result<String, Problem> {
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.into_bytes();
-        let message = if looks_like_gbk(&bytes) {
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        let message = if utf16 {
+            format!(
+                "{} 是 UTF-16 编码（Windows“Unicode”），请另存为 UTF-8，或运行 \
+                 iconv -f UTF-16 -t UTF-8 旧文件.toml > 新文件.toml (file is UTF-16)",
+                path.display()
+            )
+        } else if looks_like_gbk(&bytes) {
             format!(
                 "{} 不是 UTF-8 编码，看起来是 GBK（GB2312/GB18030，Windows 记事本和 WPS 的旧默认）。\
                  请另存为 UTF-8：在编辑器中选“UTF-8”编码保存，或运行 \

@@ -7,6 +7,25 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use jixiao::render::{Engine, EngineOptions};
+
+// Messages go to stderr through these instead of std's: a closed stderr (`2>&1 | head`) must not
+// panic, and text from data files (names, paths) must not reach the terminal raw.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        let text = format!($($arg)*);
+        let _ = writeln!(
+            std::io::stderr(),
+            "{}",
+            jixiao::diagnostics::terminal_safe(&text)
+        );
+    }};
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => {{
+        let text = format!($($arg)*);
+        let _ = write!(std::io::stderr(), "{}", jixiao::diagnostics::terminal_safe(&text));
+    }};
+}
 use jixiao::{Checked, Forms};
 
 /// 项目支出绩效自评表：从 TOML 计算执行率与得分，排版为 PDF。
@@ -30,8 +49,14 @@ struct Assets {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum CheckFormat {
+    /// 表格，给人看 (a table for people)
     Table,
+    /// JSON 报告 (the JSON report)
     Json,
+    /// GitHub Actions 注释：::error file=…,line=… (workflow annotations)
+    Github,
+    /// GitLab 代码质量报告 JSON (code-quality report)
+    Gitlab,
 }
 
 #[derive(Subcommand)]
@@ -62,8 +87,9 @@ enum Command {
         /// 有错误也输出，并加“草稿”水印 (render despite errors, with a 草稿 watermark)
         #[arg(long)]
         draft: bool,
-        #[arg(long, value_enum, default_value = "pdf")]
-        format: OutputFormat,
+        /// 输出格式，默认 pdf；-o 以 .xlsx 结尾时为 xlsx (output format)
+        #[arg(long, value_enum)]
+        format: Option<OutputFormat>,
         #[command(flatten)]
         assets: Assets,
         /// PDF 标准，如 a-2b (PDF standard)
@@ -81,6 +107,9 @@ enum Command {
         output: Option<PathBuf>,
         #[arg(long)]
         draft: bool,
+        /// 输出格式，默认 pdf；-o 以 .xlsx 结尾时为 xlsx (output format)
+        #[arg(long, value_enum)]
+        format: Option<BundleFormat>,
         #[command(flatten)]
         assets: Assets,
     },
@@ -127,6 +156,27 @@ enum Command {
         #[arg(long = "templates", value_name = "DIR")]
         templates: Vec<PathBuf>,
     },
+    /// 从 Excel/Word 自评表导入为 TOML 项目文件，并立即检查 (import .xlsx/.docx/.ods forms)
+    Import {
+        /// 要导入的 .xlsx、.docx 或 .ods 文件；.xls 请先另存为 .xlsx (files to import)
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件夹，不存在时创建；默认为第一个输入文件旁与之同名的文件夹 (output folder)
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// 表样；默认按表中的栏目名称推断 (form id; guessed from the labels by default)
+        #[arg(long, value_name = "F")]
+        form: Option<String>,
+        /// 评价年度；默认取表头所印的“（YYYY年度）” (evaluation year; default: as printed)
+        #[arg(long, value_name = "Y")]
+        year: Option<i32>,
+        /// 覆盖已存在的输出文件（从不覆盖输入文件）(replace existing outputs, never an input)
+        #[arg(long)]
+        force: bool,
+        /// 用户表样文件夹 (user forms)
+        #[arg(long = "templates", value_name = "DIR")]
+        templates: Vec<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -134,6 +184,20 @@ enum OutputFormat {
     Pdf,
     Png,
     Svg,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BundleFormat {
+    Pdf,
+    Xlsx,
+}
+
+/// `-o 表.xlsx` without `--format` asks for a workbook.
+fn xlsx_output(output: Option<&Path>) -> bool {
+    output
+        .and_then(Path::extension)
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -217,7 +281,7 @@ fn usage_error(error: clap::Error) -> ExitCode {
                 m.push_str(&format!("；是否想写“{suggested}”？"));
             }
             m.push_str(
-                "；可用命令：check、render、bundle、new、forms、schema、watch、export、completions",
+                "；可用命令：check、render、bundle、new、forms、schema、watch、export、import、completions",
             );
             m
         }
@@ -289,6 +353,11 @@ fn run(cli: Cli) -> Result<u8, String> {
         } => {
             let forms = forms(&assets.templates)?;
             let checked = jixiao::check(&files, &forms).map_err(|e| e.to_string())?;
+            let format = format.unwrap_or(if xlsx_output(output.as_deref()) {
+                OutputFormat::Xlsx
+            } else {
+                OutputFormat::Pdf
+            });
             let options = RenderOptions {
                 draft,
                 format,
@@ -301,12 +370,20 @@ fn run(cli: Cli) -> Result<u8, String> {
             dir,
             output,
             draft,
+            format,
             assets,
         } => {
+            if !dir.is_dir() {
+                return Err(format!(
+                    "bundle 需要项目文件夹，{} 不是文件夹；单个项目请用 jixiao render",
+                    dir.display()
+                ));
+            }
             let forms = forms(&assets.templates)?;
             let checked =
                 jixiao::check(std::slice::from_ref(&dir), &forms).map_err(|e| e.to_string())?;
-            bundle(&checked, &dir, output.as_deref(), draft, &assets)
+            let xlsx = format.map_or(xlsx_output(output.as_deref()), |f| f == BundleFormat::Xlsx);
+            bundle(&checked, &dir, output.as_deref(), draft, xlsx, &assets)
         }
         Command::New {
             file,
@@ -319,11 +396,15 @@ fn run(cli: Cli) -> Result<u8, String> {
                 let ids: Vec<&str> = forms.ids().collect();
                 return Err(format!("未知的表样“{form}”；可用：{}", ids.join("、")));
             };
-            if file.exists() {
+            // symlink_metadata: a dangling link "exists" too and is not replaced.
+            if file.symlink_metadata().is_ok() {
                 return Err(format!(
                     "{} 已存在，不覆盖 (refusing to overwrite)",
                     file.display()
                 ));
+            }
+            if !(1990..=2100).contains(&year) {
+                return Err(format!("评价年度 {year} 不在 1990～2100 之间"));
             }
             let text = jixiao::scaffold::scaffold(spec, year);
             jixiao::output::write_atomic(&file, text.as_bytes()).map_err(|e| e.to_string())?;
@@ -386,8 +467,13 @@ fn run(cli: Cli) -> Result<u8, String> {
                     text.push('\n');
                     text.into_bytes()
                 }
+                // A fixed document date keeps the workbook byte-identical across runs.
                 ExportFormat::Xlsx => jixiao::export::xlsx(&checked.reports)
-                    .map_err(|e| format!("无法生成 xlsx：{e}"))?,
+                    .map_err(|e| format!("无法生成 xlsx：{e}"))
+                    .and_then(|xlsx| {
+                        jixiao::workbook::fix_properties(&xlsx, "绩效自评计算结果", "", None)
+                            .map_err(|e| format!("无法生成 xlsx：{e}"))
+                    })?,
             };
             match output {
                 Some(path) => {
@@ -404,6 +490,23 @@ fn run(cli: Cli) -> Result<u8, String> {
                 print_problems(&checked, r, &[]);
             }
             Ok(check_exit_code(&checked, false))
+        }
+        Command::Import {
+            files,
+            output,
+            form,
+            year,
+            force,
+            templates,
+        } => {
+            let forms = forms(&templates)?;
+            let options = jixiao::import::Options {
+                output,
+                form,
+                year,
+                force,
+            };
+            import(&files, &options, &forms)
         }
         Command::Forms { templates } => {
             let forms = forms(&templates)?;
@@ -496,6 +599,7 @@ fn render(
         OutputFormat::Pdf => "pdf",
         OutputFormat::Png => "png",
         OutputFormat::Svg => "svg",
+        OutputFormat::Xlsx => "xlsx",
     };
     // Before anything is written: no output may replace an input (`-o q.toml`), nor two
     // projects share one output (a/x.toml and b/x.toml into one folder).
@@ -516,6 +620,19 @@ fn render(
                 report.path.display()
             );
             code = EXIT_DATA;
+            continue;
+        }
+        if options.format == OutputFormat::Xlsx {
+            // A workbook needs no fonts nor layout engine.
+            print_problems(checked, report, &[]);
+            let options = jixiao::workbook::WorkbookOptions {
+                draft: options.draft,
+            };
+            let bytes =
+                jixiao::workbook::form_workbook_with(report, options).map_err(|e| e.to_string())?;
+            let path = output_path(&report.path, output, several, ext);
+            jixiao::output::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+            eprintln!("已写入 {}", path.display());
             continue;
         }
         let engine = match &engine_cell {
@@ -547,6 +664,7 @@ fn render(
                 .into_iter()
                 .map(String::into_bytes)
                 .collect(),
+            OutputFormat::Xlsx => unreachable!("workbooks are written before any layout"),
         };
         // Pages are written as one set, then pages left from a longer earlier render removed.
         let count = pages.len();
@@ -560,11 +678,9 @@ fn render(
             .map(|(p, _)| (p.clone(), report.path.clone()))
             .collect();
         jixiao::output::guard(&inputs(checked), &page_outputs).map_err(|e| e.to_string())?;
-        jixiao::output::write_set_atomic(&files).map_err(|e| e.to_string())?;
-        if options.format != OutputFormat::Pdf {
-            for stale in jixiao::output::remove_stale_pages(&path, files.len()) {
-                eprintln!("已删除上次排版留下的 {}", stale.display());
-            }
+        let stale = jixiao::output::write_pages(&path, &files).map_err(|e| e.to_string())?;
+        for removed in stale {
+            eprintln!("已删除上次排版留下的 {}", removed.display());
         }
         for (target, _) in &files {
             eprintln!("已写入 {}", target.display());
@@ -604,7 +720,7 @@ fn pdfa_date(report: &jixiao::Report) -> (i32, u8, u8) {
         return d;
     }
     let d = today();
-    let source = if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+    let source = if source_date_epoch().is_some() {
         "SOURCE_DATE_EPOCH"
     } else {
         "今天"
@@ -616,18 +732,23 @@ fn pdfa_date(report: &jixiao::Report) -> (i32, u8, u8) {
     d
 }
 
+/// `SOURCE_DATE_EPOCH` when it holds a valid time (seconds since 1970, before year 10000).
+fn source_date_epoch() -> Option<u64> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|s| *s < 253_402_300_800)
+}
+
 /// Today's date (UTC), only used where a date is required and none given. `SOURCE_DATE_EPOCH`
 /// (seconds since 1970, the reproducible-builds convention) fixes it, so such a PDF is
 /// byte-identical across runs.
 fn today() -> (i32, u8, u8) {
-    let seconds = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs())
-        });
+    let seconds = source_date_epoch().unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs())
+    });
     let days = (seconds / 86_400) as i64;
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;
@@ -647,6 +768,7 @@ fn bundle(
     dir: &Path,
     output: Option<&Path>,
     draft: bool,
+    xlsx: bool,
     assets: &Assets,
 ) -> Result<u8, String> {
     let failing: Vec<&jixiao::Report> = checked.reports.iter().filter(|r| r.has_errors()).collect();
@@ -674,15 +796,33 @@ fn bundle(
                 .ok()
                 .and_then(|d| d.file_name().map(|n| n.to_os_string()))
                 .unwrap_or_else(|| "汇编".into());
-            dir.join(Path::new(&name).with_extension("pdf"))
+            dir.join(Path::new(&name).with_extension(if xlsx { "xlsx" } else { "pdf" }))
         }
     };
     // Refused before the (long) layout, not after it.
     jixiao::output::guard(&inputs(checked), &[(path.clone(), dir.to_path_buf())])
         .map_err(|e| e.to_string())?;
+    if xlsx {
+        let ordered = jixiao::document::bundle_order(&checked.reports);
+        let options = jixiao::workbook::WorkbookOptions { draft };
+        let bytes =
+            jixiao::workbook::bundle_workbook_with(&ordered, options).map_err(|e| e.to_string())?;
+        jixiao::output::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
+        eprintln!(
+            "已写入 {}（汇总表和 {} 个项目的表）",
+            path.display(),
+            ordered.len()
+        );
+        return Ok(0);
+    }
     let progress = std::io::stderr().is_terminal();
     if progress {
-        eprint!("\r排版 {} 个项目…", checked.reports.len());
+        // `\r` rewrites the status line in place; the count is ours, not data.
+        let _ = write!(
+            std::io::stderr(),
+            "\r排版 {} 个项目…",
+            checked.reports.len()
+        );
     }
     let engine = engine(assets)?;
     let ordered = jixiao::document::bundle_order(&checked.reports);
@@ -722,6 +862,15 @@ fn watched_state(file: &Path) -> Vec<Option<std::time::SystemTime>> {
 /// Re-render on every save. Polls (no platform watcher needed), waits for the file to settle
 /// (editors write in several steps), and reuses one engine so fonts load once.
 fn watch(file: &Path, output: Option<&Path>, draft: bool, assets: &Assets) -> Result<u8, String> {
+    if file.is_dir() {
+        return Err(format!(
+            "watch 监视一个项目文件，{} 是文件夹；部门汇编请用 jixiao bundle",
+            file.display()
+        ));
+    }
+    if !file.is_file() {
+        return Err(format!("找不到项目文件：{} (not found)", file.display()));
+    }
     let target = output.map_or_else(|| file.with_extension("pdf"), Path::to_path_buf);
     let folder_file = file.parent().map(|d| d.join(jixiao::load::FOLDER_FILE));
     let watched: Vec<PathBuf> = std::iter::once(file.to_path_buf())
@@ -784,6 +933,15 @@ fn watch_once(engine: &Engine, forms: &Forms, file: &Path, target: &Path, draft:
 /// with exit 0, as the reader asked for no more; any other failure is an error.
 fn write_stdout(bytes: &[u8]) -> Result<(), String> {
     let mut out = std::io::stdout().lock();
+    // On a terminal, control characters from data are shown escaped; into a pipe or file the
+    // bytes go unchanged.
+    let shown;
+    let bytes = if out.is_terminal() {
+        shown = jixiao::diagnostics::terminal_safe(&String::from_utf8_lossy(bytes)).into_owned();
+        shown.as_bytes()
+    } else {
+        bytes
+    };
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
@@ -792,6 +950,33 @@ fn write_stdout(bytes: &[u8]) -> Result<(), String> {
             jixiao::output::describe_io(&e)
         )),
     }
+}
+
+/// `jixiao import`: write the TOML files, then check what was written as `check` does.
+fn import(
+    files: &[PathBuf],
+    options: &jixiao::import::Options,
+    forms: &Forms,
+) -> Result<u8, String> {
+    let outcome = jixiao::import::import(files, options, forms).map_err(|e| e.to_string())?;
+    for note in &outcome.notes {
+        eprintln!("{}", jixiao::diagnostics::terminal_safe(note));
+    }
+    for failed in &outcome.failed {
+        eprintln!("错误：{}", jixiao::diagnostics::terminal_safe(failed));
+    }
+    let checked = jixiao::check(&outcome.projects, forms).map_err(|e| e.to_string())?;
+    eprintln!(
+        "检查导入的 {} 个项目（原表印错的数字会在下面列出）：",
+        outcome.projects.len()
+    );
+    print_check(&checked, CheckFormat::Table)?;
+    let code = check_exit_code(&checked, false);
+    Ok(if outcome.failed.is_empty() {
+        code
+    } else {
+        EXIT_USAGE
+    })
 }
 
 fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {
@@ -811,6 +996,20 @@ fn print_check(checked: &Checked, format: CheckFormat) -> Result<(), String> {
                 writeln!(out, "{}", jixiao::diagnostics::render_table(r))
                     .map_err(|e| e.to_string())?;
             }
+        }
+        // CI formats: the annotations are the whole output; the human summary is not repeated.
+        CheckFormat::Github => {
+            out.extend_from_slice(
+                jixiao::diagnostics::terminal_safe(&jixiao::annotations::github(checked))
+                    .as_bytes(),
+            );
+            return write_stdout(&out);
+        }
+        CheckFormat::Gitlab => {
+            let text = serde_json::to_string_pretty(&jixiao::annotations::gitlab(checked))
+                .map_err(|e| e.to_string())?;
+            writeln!(out, "{text}").map_err(|e| e.to_string())?;
+            return write_stdout(&out);
         }
     }
     write_stdout(&out)?;

@@ -414,7 +414,7 @@ impl<'a> Builder<'a> {
                         Problem::error(
                             "invalid-value",
                             "year",
-                            format!("评价年度 {v} 不合理，应为四位年份"),
+                            format!("评价年度 {v} 不在 1990～2100 之间，请核对"),
                         )
                         .at(Some(Self::loc(file, y.span()))),
                     );

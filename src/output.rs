@@ -31,6 +31,11 @@ pub enum OutputError {
         first: PathBuf,
         second: PathBuf,
     },
+    #[error(
+        "输出路径 {} 已存在且不是普通文件（设备、管道或文件夹），不会替换它；请指定一个文件名 (output is not a regular file)",
+        .0.display()
+    )]
+    NotAFile(PathBuf),
 }
 
 /// An I/O error in plain Chinese, without the temporary file's name that the OS message would
@@ -46,6 +51,8 @@ pub fn describe_io(error: &std::io::Error) -> String {
         K::ReadOnlyFilesystem => "文件系统只读 (read-only file system)",
         K::AlreadyExists => "文件已存在 (already exists)",
         K::InvalidData => "内容无法读取 (invalid data)",
+        K::InvalidFilename => "文件名过长或含有不允许的字符 (invalid file name)",
+        K::OutOfMemory => "文件过大，内存不足 (out of memory)",
         _ => "",
     };
     match (what, error.raw_os_error()) {
@@ -73,8 +80,14 @@ pub fn identity(path: &Path) -> PathBuf {
 /// `outputs` pairs each output path with the input it comes from.
 pub fn guard(inputs: &[PathBuf], outputs: &[(PathBuf, PathBuf)]) -> Result<(), OutputError> {
     let inputs: Vec<(PathBuf, &PathBuf)> = inputs.iter().map(|p| (identity(p), p)).collect();
-    let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
+    // Two outputs that differ only in letter case are one file on Windows and macOS.
+    let mut seen: Vec<(String, &PathBuf)> = Vec::new();
     for (output, from) in outputs {
+        if let Ok(meta) = std::fs::metadata(output)
+            && !meta.is_file()
+        {
+            return Err(OutputError::NotAFile(output.clone()));
+        }
         let id = identity(output);
         if let Some((_, input)) = inputs.iter().find(|(i, _)| *i == id) {
             return Err(OutputError::OverwritesInput {
@@ -82,14 +95,15 @@ pub fn guard(inputs: &[PathBuf], outputs: &[(PathBuf, PathBuf)]) -> Result<(), O
                 input: (*input).clone(),
             });
         }
-        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == id) {
+        let folded = id.to_string_lossy().to_lowercase();
+        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == folded) {
             return Err(OutputError::SameOutput {
                 output: output.clone(),
                 first: (*first).clone(),
                 second: from.clone(),
             });
         }
-        seen.push((id, from));
+        seen.push((folded, from));
     }
     Ok(())
 }
@@ -127,52 +141,66 @@ pub fn write_set_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), OutputError>
     pending.into_iter().try_for_each(Pending::commit)
 }
 
-/// Remove the pages an earlier render left beyond this one: `x-5.png` after a 4-page render,
-/// `x-1.png`… after a 1-page render (written as `x.png`), and `x.png` after a multi-page one.
-/// Returns the removed paths.
-pub fn remove_stale_pages(path: &Path, pages: usize) -> Vec<PathBuf> {
-    let (Some(dir), Some(stem), Some(ext)) = (
-        path.parent().map(|d| {
-            if d.as_os_str().is_empty() {
-                Path::new(".")
-            } else {
-                d
-            }
-        }),
-        path.file_stem().and_then(|s| s.to_str()),
-        path.extension().and_then(|e| e.to_str()),
-    ) else {
-        return Vec::new();
+/// The hidden list of page files a multi-page render wrote (`.x.png.pages` beside `x.png`), so
+/// the next render removes exactly those it no longer writes, and never a file of the user's
+/// that merely looks like a page (`x-1.png` scanned from paper).
+fn manifest_path(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    Some(path.with_file_name(format!(".{name}.pages")))
+}
+
+/// Write the pages of one render as a set (see [`write_set_atomic`]), then remove the pages
+/// an earlier render of the same output wrote and this one did not (`x-5.png` after a 4-page
+/// render). Returns the removed paths.
+pub fn write_pages(path: &Path, pages: &[(PathBuf, Vec<u8>)]) -> Result<Vec<PathBuf>, OutputError> {
+    write_set_atomic(pages)?;
+    let Some(manifest) = manifest_path(path) else {
+        return Ok(Vec::new());
     };
+    let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+    let written: Vec<String> = pages
+        .iter()
+        .filter_map(|(p, _)| p.file_name()?.to_str().map(str::to_string))
+        .collect();
     let mut removed = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return removed;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let page = name
-            .strip_suffix(&format!(".{ext}"))
-            .and_then(|n| n.strip_prefix(&format!("{stem}-")))
-            .and_then(|n| n.parse::<usize>().ok());
-        let stale = match page {
-            Some(n) => pages == 1 || n > pages,
-            None => pages > 1 && name == format!("{stem}.{ext}"),
-        };
-        if stale && std::fs::remove_file(entry.path()).is_ok() {
-            removed.push(entry.path());
+    if let Ok(old) = std::fs::read_to_string(&manifest) {
+        for name in old.lines() {
+            // Only plain names of this folder, never a path.
+            if name.is_empty() || name.contains(['/', '\\']) || written.iter().any(|w| w == name) {
+                continue;
+            }
+            let stale = dir.join(name);
+            if stale.is_file() && std::fs::remove_file(&stale).is_ok() {
+                removed.push(stale);
+            }
         }
     }
+    if pages.len() > 1 {
+        write_atomic(&manifest, format!("{}\n", written.join("\n")).as_bytes())?;
+    } else {
+        let _ = std::fs::remove_file(&manifest);
+    }
     removed.sort();
-    removed
+    Ok(removed)
 }
 
 fn prepare(path: &Path, bytes: &[u8]) -> Result<Pending, OutputError> {
+    if let Ok(meta) = std::fs::metadata(path)
+        && !meta.is_file()
+    {
+        return Err(OutputError::NotAFile(path.to_path_buf()));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
     if !dir.is_dir() {
+        if dir.exists() {
+            return Err(OutputError::Io {
+                path: path.to_path_buf(),
+                source: std::io::Error::from(std::io::ErrorKind::NotADirectory),
+            });
+        }
         return Err(OutputError::MissingFolder(dir));
     }
     let io = |source| OutputError::Io {
@@ -242,24 +270,24 @@ mod tests {
     }
 
     #[test]
-    fn page_sets_replace_and_clean_up() {
+    fn page_sets_replace_and_clean_up_only_their_own_pages() {
         let dir = tempfile::tempdir().unwrap();
         let base = dir.path().join("x.png");
+        // The user's own files that look like pages.
+        std::fs::write(dir.path().join("x-7.png"), "scan").unwrap();
+        std::fs::write(dir.path().join("x-01.png"), "scan").unwrap();
         let pages: Vec<(PathBuf, Vec<u8>)> = (1..=4)
             .map(|i| (dir.path().join(format!("x-{i}.png")), vec![i as u8]))
             .collect();
-        write_set_atomic(&pages).unwrap();
-        std::fs::write(dir.path().join("x-10.txt"), "keep").unwrap();
-        std::fs::write(dir.path().join("x-y.png"), "keep").unwrap();
-        write_atomic(&base, b"one page").unwrap();
-        let removed = remove_stale_pages(&base, 1);
+        assert!(write_pages(&base, &pages).unwrap().is_empty());
+        let removed = write_pages(&base, &[(base.clone(), b"one page".to_vec())]).unwrap();
         assert_eq!(removed.len(), 4);
         let mut left: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .collect();
         left.sort();
-        assert_eq!(left, ["x-10.txt", "x-y.png", "x.png"]);
+        assert_eq!(left, ["x-01.png", "x-7.png", "x.png"]);
         let err = write_set_atomic(&[
             (dir.path().join("x-1.png"), vec![1]),
             (dir.path().join("missing/x-2.png"), vec![2]),

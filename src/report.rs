@@ -629,6 +629,38 @@ fn score_funds(
         }
     }
 
+    // An amount that could not be read is already an error at its cell; a rate or score from
+    // the rest would be wrong (and "全年预算数为 0" would blame the wrong thing).
+    let unreadable = problems.iter().any(|p| {
+        matches!(p.code, "invalid-number" | "number-out-of-range")
+            && p.field.starts_with("funds.")
+            && !p.field.ends_with(".rate")
+            && !p.field.ends_with(".score")
+    });
+    if unreadable {
+        return Some(FundsResult {
+            total: FundFigures {
+                key: "total",
+                initial,
+                budget,
+                executed,
+                rate: None,
+            },
+            sources: funds
+                .sources
+                .iter()
+                .map(|r| FundFigures {
+                    key: r.key,
+                    initial: value(&r.initial),
+                    budget: value(&r.budget),
+                    executed: value(&r.executed),
+                    rate: None,
+                })
+                .collect(),
+            weight: policy.budget_weight,
+            score: None,
+        });
+    }
     let first_loc: Option<Loc> = funds.sources.first().map(|r| r.loc.clone());
     let budget_total = budget.unwrap_or_default();
     let executed_total = executed.unwrap_or_default();

@@ -439,7 +439,11 @@ fn qualitative(
             Problem::error(
                 "grade-required",
                 ind.path("grade"),
-                format!("定性指标实际完成值“{a}”与年度指标值“{t}”不同，须填写 grade（达成 / 部分达成 / 未达成）"),
+                if a.is_empty() {
+                    "实际完成值未填写；请填写实际完成值，未完成时另填 grade（达成 / 部分达成 / 未达成）".to_string()
+                } else {
+                    format!("定性指标实际完成值“{a}”与年度指标值“{t}”不同，须填写 grade（达成 / 部分达成 / 未达成）")
+                },
             )
             .at(ind.actual.as_ref().map(|x| x.loc.clone())),
         );

@@ -166,11 +166,13 @@ fn paths_that_do_not_work() {
     ]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("/proc/jixiao-out.pdf"), "{stderr}");
-    // Several inputs need an existing folder as -o.
+    // Several inputs need an existing folder as -o (the same file twice is one project).
+    let other = folder.path().join("other.toml");
+    std::fs::copy(&good, &other).unwrap();
     let (code, _) = run(&[
         "render",
         good.to_str().unwrap(),
-        good.to_str().unwrap(),
+        other.to_str().unwrap(),
         "-o",
         folder.path().join("x.pdf").to_str().unwrap(),
     ]);

@@ -431,3 +431,228 @@ fn pdfa_uses_the_filing_date() {
         "no PDF/A identification"
     );
 }
+
+/// One word of a PDF as poppler's `pdftotext -bbox` places it (points, origin top left).
+struct Word {
+    page: usize,
+    page_width: f64,
+    page_height: f64,
+    x_min: f64,
+    x_max: f64,
+    y_max: f64,
+    text: String,
+}
+
+/// Every word of a PDF with its box, read back by `pdftotext -bbox`.
+fn words(pdf: &std::path::Path) -> Vec<Word> {
+    pdftotext(pdf); // installs poppler on a fresh machine
+    let out = std::process::Command::new("pdftotext")
+        .args(["-bbox", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext -bbox failed");
+    let html = String::from_utf8(out.stdout).unwrap();
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        let len = line[start..].find('"').unwrap();
+        line[start..start + len].parse().unwrap()
+    };
+    let (mut page, mut width, mut height) = (0, 0.0, 0.0);
+    let mut words = Vec::new();
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page += 1;
+            width = attr(line, "width");
+            height = attr(line, "height");
+        } else if line.starts_with("<word ") {
+            let text =
+                line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()].to_string();
+            words.push(Word {
+                page,
+                page_width: width,
+                page_height: height,
+                x_min: attr(line, "xMin"),
+                x_max: attr(line, "xMax"),
+                y_max: attr(line, "yMax"),
+                text,
+            });
+        }
+    }
+    assert!(page > 0, "no pages read back");
+    words
+}
+
+/// Text of one page (1-based) of a PDF.
+fn page_text(pdf: &std::path::Path, page: usize) -> String {
+    pdftotext(pdf); // installs poppler on a fresh machine
+    let n = page.to_string();
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", &n, "-l", &n, "-raw", pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    assert!(out.status.success(), "pdftotext -f {page} failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Issue 10, item 8: a 3 000-character unbroken name and reason, a URL, a 14-digit amount and a
+/// long target wrap or shrink inside their cells on every built-in form instead of spilling over
+/// the neighbouring cells and off the page.
+#[test]
+fn long_unbroken_text_and_numbers_stay_on_the_page() {
+    let name = "A".repeat(3000);
+    let url = format!("https://example.com/{}", "x".repeat(2980));
+    let amount = "12345678901234.56";
+    let folder = Folder::new();
+    for form in [
+        "mof-2020",
+        "beijing",
+        "chongqing",
+        "inner-mongolia",
+        "shanghai",
+        "xinjiang",
+    ] {
+        let text = format!(
+            r#"year = 2024
+form = "{form}"
+[project]
+name = "{name}"
+department = "{url}"
+implementer = "测试单位"
+[funds.other]
+initial = "{amount}"
+budget = "{amount}"
+executed = "{amount}"
+[goals]
+planned = "{url}"
+achieved = "完成"
+[[indicators]]
+level1 = "产出指标"
+level2 = "数量指标"
+name = "{name}"
+target = "≥99.9999999999%"
+actual = "50%"
+weight = 90
+reason = "{url}"
+"#
+        );
+        let input = folder.write(&format!("{form}.toml"), &text);
+        let pdf = folder.path().join(format!("{form}.pdf"));
+        let (code, stderr) = jixiao(&[
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{form}: {stderr}");
+        let words = words(&pdf);
+        // The table spans the text width: the page less 1.8 cm margins. Nothing may reach past
+        // the page, nor more than a character (a full-width "）" ends in blank) into the margin.
+        let margin = 1.8 / 2.54 * 72.0;
+        for w in &words {
+            let short: String = w.text.chars().take(20).collect();
+            assert!(
+                w.x_max <= w.page_width && w.x_min >= 0.0 && w.y_max <= w.page_height,
+                "{form}: page {} word {short}… at x {:.1}–{:.1}, y ≤ {:.1} is off the {:.1} × {:.1} page",
+                w.page,
+                w.x_min,
+                w.x_max,
+                w.y_max,
+                w.page_width,
+                w.page_height
+            );
+            assert!(
+                w.x_max <= w.page_width - margin + 9.0 && w.x_min >= margin - 9.0,
+                "{form}: page {} word {short}… at x {:.1}–{:.1} spills into the margin",
+                w.page,
+                w.x_min,
+                w.x_max
+            );
+        }
+        // Wrapping inserts no characters: the texts read back intact.
+        let all = squeeze(&pdftotext(&pdf));
+        for expected in [name.as_str(), amount, "≥99.9999999999%"] {
+            assert!(
+                all.contains(expected),
+                "{form}: {}… not read back intact",
+                expected.chars().take(20).collect::<String>()
+            );
+        }
+        assert!(
+            all.contains(&format!("https://example.com/{}", "x".repeat(100))),
+            "{form}: URL not read back"
+        );
+    }
+}
+
+/// Issue 10, item 8: on the continuation pages of a long form the 绩效指标, 一级 and 二级 labels
+/// (rowspan cells, which Typst prints only where the span starts) are printed again.
+#[test]
+fn continuation_pages_repeat_the_level_labels() {
+    let head = "year = 2024\n[project]\nname = \"二百个指标\"\ndepartment = \"部门\"\nimplementer = \"单位\"\n[funds.fiscal]\nbudget = 100\nexecuted = 100\n";
+    let groups = [
+        ("产出指标", "数量指标"),
+        ("产出指标", "质量指标"),
+        ("效益指标", "社会效益指标"),
+        ("满意度指标", "服务对象满意度指标"),
+    ];
+    let folder = Folder::new();
+    // (form, 二级 groups used, whether 二级 cells are merged)
+    for (form, used) in [("mof-2020", 1), ("mof-2020", 4), ("xinjiang", 1)] {
+        let mut text = format!("form = \"{form}\"\n{head}");
+        let mut level_of = Vec::new();
+        for i in 0..200 {
+            let (l1, l2) = groups[i % used];
+            level_of.push((l1, l2));
+            text.push_str(&format!("[[indicators]]\nlevel1 = \"{l1}\"\nlevel2 = \"{l2}\"\nname = \"指标第{i}项\"\ntarget = \"≥10\"\nactual = \"10\"\nweight = \"0.45\"\n"));
+        }
+        let input = folder.write("long.toml", &text);
+        let pdf = folder.path().join("long.pdf");
+        let (code, stderr) = jixiao(&[
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            pdf.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let n = pages(&pdf);
+        assert!(n >= 4, "{form}: 200 indicators on {n} pages");
+        let mut with_rows = 0;
+        for page in 1..=n {
+            let body = squeeze(&page_text(&pdf, page));
+            // the groups whose rows are on this page
+            let here: Vec<(&str, &str)> = (0..200)
+                .filter(|i| body.contains(&format!("指标第{i}项")))
+                .map(|i| level_of[i])
+                .collect();
+            if here.is_empty() {
+                continue; // only the 总分 row
+            }
+            with_rows += 1;
+            let block = if form == "xinjiang" {
+                "年度绩效指标完成情况"
+            } else {
+                "绩效指标"
+            };
+            assert!(
+                body.contains(block),
+                "{form}: page {page} of {n} lacks the {block} label"
+            );
+            for (l1, l2) in here {
+                assert!(
+                    body.contains(l1),
+                    "{form}: page {page} of {n} lacks the 一级 label {l1}"
+                );
+                if form != "xinjiang" {
+                    assert!(
+                        body.contains(l2),
+                        "{form}: page {page} of {n} lacks the 二级 label {l2}"
+                    );
+                }
+            }
+        }
+        assert!(
+            with_rows >= n - 1,
+            "{form}: indicator rows found on {with_rows} of {n} pages"
+        );
+    }
+}

@@ -203,7 +203,8 @@ fn schema_validates_every_example_and_rejects_a_broken_file() {
             }
         }
     }
-    assert!(count >= 30);
+    // 36 files today (six folders; chongqing has 8 projects); a lower bound, so new examples need no edit.
+    assert!(count >= 36, "only {count} example files validated");
     let mut errors = Vec::new();
     let broken = toml_to_json(
         "year = \"二〇二一\"\nunit = \"美元\"\n[[indicators]]\nlevl1 = \"产出指标\"\n",
@@ -304,4 +305,475 @@ fn watch_re_renders_on_save_and_survives_a_bad_edit() {
     });
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+// ---------------------------------------------------------------- the form as a workbook
+
+/// A workbook read back with python3's zipfile and ElementTree (no spreadsheet library needed):
+/// the fonts of its styles, then per sheet in order its name, cells (value and number format),
+/// merged ranges and page setup, as JSON.
+fn read_workbook(path: &std::path::Path) -> Value {
+    const SCRIPT: &str = r#"
+import sys, json, zipfile
+import xml.etree.ElementTree as ET
+M = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main'
+R = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+NS = {'m': M}
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+strings = []
+if 'xl/sharedStrings.xml' in z.namelist():
+    for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall('m:si', NS):
+        strings.append(''.join(t.text or '' for t in si.iter('{%s}t' % M)))
+styles = ET.fromstring(z.read('xl/styles.xml'))
+codes = {int(n.get('numFmtId')): n.get('formatCode') for n in styles.findall('m:numFmts/m:numFmt', NS)}
+builtin = {0: 'General', 1: '0', 2: '0.00', 9: '0%', 10: '0.00%'}
+xfs = []
+for x in styles.findall('m:cellXfs/m:xf', NS):
+    i = int(x.get('numFmtId', '0'))
+    xfs.append(codes.get(i, builtin.get(i, '')))
+fonts = [f.find('m:name', NS).get('val') for f in styles.findall('m:fonts/m:font', NS)]
+rels = {r.get('Id'): r.get('Target') for r in ET.fromstring(z.read('xl/_rels/workbook.xml.rels'))}
+sheets = []
+for s in ET.fromstring(z.read('xl/workbook.xml')).findall('m:sheets/m:sheet', NS):
+    root = ET.fromstring(z.read('xl/' + rels[s.get('{%s}id' % R)]))
+    cells = {}
+    for c in root.iter('{%s}c' % M):
+        v = c.find('m:v', NS)
+        if v is None:
+            continue
+        value = strings[int(v.text)] if c.get('t') == 's' else float(v.text)
+        cells[c.get('r')] = {'value': value, 'format': xfs[int(c.get('s', '0'))]}
+    setup = root.find('m:pageSetup', NS)
+    fit = root.find('m:sheetPr/m:pageSetUpPr', NS)
+    sheets.append({
+        'name': s.get('name'),
+        'cells': cells,
+        'merges': [m.get('ref') for m in root.findall('m:mergeCells/m:mergeCell', NS)],
+        'setup': dict(setup.attrib) if setup is not None else {},
+        'fit': fit is not None and fit.get('fitToPage') == '1',
+    })
+print(json.dumps({'fonts': fonts, 'sheets': sheets}, ensure_ascii=False))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", SCRIPT, path.to_str().unwrap()])
+        .output()
+        .expect("python3 reads xlsx files back");
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// "AB12" → ("AB", 12).
+fn split_ref(r: &str) -> (&str, u32) {
+    let i = r.find(|c: char| c.is_ascii_digit()).unwrap();
+    (&r[..i], r[i..].parse().unwrap())
+}
+
+/// Rows of the cells in column `col` whose text is `text`.
+fn rows_of(sheet: &Value, col: &str, pick: impl Fn(&str) -> bool) -> Vec<u32> {
+    let mut rows: Vec<u32> = sheet["cells"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(r, c)| split_ref(r).0 == col && c["value"].as_str().is_some_and(&pick))
+        .map(|(r, _)| split_ref(r).1)
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn number_at(sheet: &Value, cell: &str) -> Option<f64> {
+    sheet["cells"][cell]["value"].as_f64()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+/// Check one rendered form sheet against `check --format json` of its project.
+fn check_form_sheet(sheet: &Value, report: &Value, forms: &jixiao::Forms, draft: bool) {
+    let file = report["file"].as_str().unwrap();
+    let form = forms.get(report["form"].as_str().unwrap()).unwrap();
+    let label = |key: &str, default: &str| {
+        form.labels
+            .get(key)
+            .and_then(|v| v.as_str())
+            .unwrap_or(default)
+            .to_string()
+    };
+    let title = sheet["cells"]["A1"]["value"].as_str().unwrap();
+    assert_eq!(title.contains("草稿"), draft, "{file}: {title}");
+    assert!(title.contains(&form.title), "{file}: {title}");
+    assert_eq!(sheet["setup"]["paperSize"], "9", "{file}: A4");
+    assert_eq!(sheet["setup"]["orientation"], "portrait", "{file}");
+    assert_eq!(
+        sheet["setup"]["fitToHeight"], "0",
+        "{file}: pages tall as needed"
+    );
+    assert_eq!(sheet["fit"], true, "{file}: fitted to one page wide");
+    let merges: Vec<&str> = sheet["merges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap())
+        .collect();
+
+    // 执行率 of the 年度资金总额 row (the form's first fund row): a number in percent format.
+    let total_label = &form.fund_rows[0].label;
+    let [funds_row] = rows_of(sheet, "B", |t| t == total_label)[..] else {
+        panic!("{file}: no single “{total_label}” row");
+    };
+    let rate = &sheet["cells"][format!("H{funds_row}")];
+    if let Some(expected) = report["funds"]["rate"].as_str() {
+        let expected: f64 = expected.parse().unwrap();
+        let value = rate["value"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{file}: {rate}"));
+        assert!(close(value, expected / 100.0), "{file}: 执行率 {value}");
+        assert!(
+            rate["format"].as_str().unwrap().ends_with('%'),
+            "{file}: {rate}"
+        );
+    }
+    // 分值 and 得分 of the funds row are numbers too.
+    if let Some(score) = report["funds"]["score"].as_str() {
+        let value = number_at(sheet, &format!("I{funds_row}")).unwrap();
+        assert!(close(value, score.parse().unwrap()), "{file}: 执行率得分");
+    }
+
+    // 总分: the computed total, as a number.
+    let total = label("total", "总分");
+    let [total_row] = rows_of(sheet, "A", |t| t == total)[..] else {
+        panic!("{file}: no single 总分 row");
+    };
+    assert!(merges.contains(&format!("A{total_row}:F{total_row}").as_str()));
+    match report["total"].as_str() {
+        Some(t) => {
+            let value = number_at(sheet, &format!("H{total_row}"))
+                .unwrap_or_else(|| panic!("{file}: 总分 is not a number"));
+            assert!(
+                close(value, t.parse().unwrap()),
+                "{file}: 总分 {value} ≠ {t}"
+            );
+        }
+        None => assert!(number_at(sheet, &format!("H{total_row}")).is_none()),
+    }
+    assert!(close(
+        number_at(sheet, &format!("G{total_row}")).unwrap(),
+        100.0
+    ));
+
+    // 一级指标 cells: each merged over all of its rows (down to the next 一级 or 总分).
+    let [header] = rows_of(sheet, "B", |t| t == "一级指标")[..] else {
+        panic!("{file}: no indicator header");
+    };
+    let mut starts = rows_of(sheet, "B", |t| {
+        form.level1.iter().any(|l| t.starts_with(&l.name))
+    });
+    starts.retain(|r| *r > header && *r < total_row);
+    let indicators = report["indicators"].as_array().unwrap();
+    assert!(!starts.is_empty() || indicators.is_empty(), "{file}");
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(total_row) - 1;
+        if end > start {
+            let range = format!("B{start}:B{end}");
+            assert!(
+                merges.contains(&range.as_str()),
+                "{file}: {range} in {merges:?}"
+            );
+        }
+    }
+    // The 绩效指标 block spans every indicator row.
+    if total_row > header + 2 {
+        let block = format!("A{}:A{}", header + 1, total_row - 1);
+        assert!(merges.contains(&block.as_str()), "{file}: {block}");
+    }
+    // Every indicator's 得分 is in the sheet, as a number.
+    for ind in indicators {
+        let name = ind["name"].as_str().unwrap();
+        let rows = rows_of(sheet, "D", |t| t == name);
+        assert!(!rows.is_empty(), "{file}: {name}");
+        if let Some(score) = ind["score"].as_str() {
+            let score: f64 = score.parse().unwrap();
+            assert!(
+                rows.iter()
+                    .any(|r| number_at(sheet, &format!("H{r}")).is_some_and(|v| close(v, score))),
+                "{file}: {name} 得分 {score}"
+            );
+        }
+    }
+}
+
+#[test]
+fn form_workbooks_of_every_example() {
+    let forms = jixiao::Forms::builtin();
+    let folder = Folder::new();
+    let mut dirs: Vec<_> = std::fs::read_dir("examples")
+        .unwrap()
+        .map(|d| d.unwrap().path())
+        .filter(|d| d.is_dir())
+        .collect();
+    dirs.sort();
+    let (mut rendered, mut drafts) = (0, 0);
+    let mut seen_forms = std::collections::BTreeSet::new();
+    for dir in &dirs {
+        let (_, json, _) = jixiao(&["check", "--format", "json", dir.to_str().unwrap()]);
+        let reports: Vec<Value> = serde_json::from_str(&json).unwrap();
+        for report in &reports {
+            let file = report["file"].as_str().unwrap();
+            let errors = report["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["severity"] == "error");
+            let out = folder.path().join(format!("{rendered}.xlsx"));
+            let out = out.to_str().unwrap();
+            if errors {
+                // Refused without --draft, nothing written; with it, a 草稿.
+                let (code, _, _) = jixiao(&["render", file, "--format", "xlsx", "-o", out]);
+                assert_eq!(code, 1, "{file}");
+                assert!(!std::path::Path::new(out).exists());
+                drafts += 1;
+            }
+            // -o ….xlsx alone chooses the workbook.
+            let mut args = vec!["render", file, "-o", out];
+            if errors {
+                args.push("--draft");
+            }
+            let (code, _, stderr) = jixiao(&args);
+            assert_eq!(code, 0, "{file}: {stderr}");
+            let workbook = read_workbook(std::path::Path::new(out));
+            assert!(
+                workbook["fonts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f == "宋体"),
+                "{file}: 宋体"
+            );
+            let sheets = workbook["sheets"].as_array().unwrap();
+            assert_eq!(sheets.len(), 1);
+            check_form_sheet(&sheets[0], report, &forms, errors);
+            seen_forms.insert(report["form"].as_str().unwrap().to_string());
+            rendered += 1;
+        }
+    }
+    assert!(rendered >= 30, "only {rendered} example projects");
+    assert!(drafts > 0, "some examples have data errors");
+    assert_eq!(seen_forms.len(), forms.ids().count(), "every built-in form");
+}
+
+#[test]
+fn form_workbook_is_deterministic_and_never_replaces_an_input() {
+    let folder = Folder::new();
+    let input = folder.write(
+        "项目.toml",
+        &std::fs::read_to_string("examples/mof-2020/信息化运维经费.toml").unwrap(),
+    );
+    std::fs::copy(
+        "examples/mof-2020/jixiao.toml",
+        folder.path().join("jixiao.toml"),
+    )
+    .unwrap();
+    let a = folder.path().join("a.xlsx");
+    let b = folder.path().join("b.xlsx");
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        input.to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "-o",
+        a.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    // rust_xlsxwriter stamps the clock into docProps/core.xml: let it tick.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let (code, _, _) = jixiao(&[
+        "render",
+        input.to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "-o",
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        std::fs::read(&a).unwrap(),
+        std::fs::read(&b).unwrap(),
+        "byte-identical"
+    );
+
+    // Without -o, next to the input.
+    let (code, _, _) = jixiao(&["render", input.to_str().unwrap(), "--format", "xlsx"]);
+    assert_eq!(code, 0);
+    assert!(folder.path().join("项目.xlsx").exists());
+
+    // Never over an input: the project file or the folder's jixiao.toml.
+    let before = std::fs::read(&input).unwrap();
+    for target in [&input, &folder.path().join("jixiao.toml")] {
+        let (code, _, stderr) = jixiao(&[
+            "render",
+            input.to_str().unwrap(),
+            "--format",
+            "xlsx",
+            "-o",
+            target.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{stderr}");
+    }
+    let (code, _, _) = jixiao(&[
+        "bundle",
+        folder.path().to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "-o",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert_eq!(std::fs::read(&input).unwrap(), before, "input untouched");
+}
+
+#[test]
+fn bundle_workbook_of_the_examples() {
+    let folder = Folder::new();
+    let out = folder.path().join("汇编.xlsx");
+    let (code, _, stderr) = jixiao(&["bundle", "examples/mof-2020", "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let workbook = read_workbook(&out);
+    let sheets = workbook["sheets"].as_array().unwrap();
+    let names: Vec<&str> = sheets.iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["汇总表", "信息化运维经费", "职业技能培训补贴"]);
+    // 汇总表: the PDF bundle's columns and its 合计 (568.50, 513.96, 90.41%).
+    let summary = &sheets[0];
+    let [header] = rows_of(summary, "A", |t| t == "序号")[..] else {
+        panic!("no 汇总表 header");
+    };
+    for (col, h) in ["B", "C", "D", "E", "F", "G", "H"].iter().zip([
+        "项目名称",
+        "实施单位",
+        "全年预算数",
+        "全年执行数",
+        "执行率",
+        "自评得分",
+        "评价等级",
+    ]) {
+        assert_eq!(summary["cells"][format!("{col}{header}")]["value"], h);
+    }
+    let [sum] = rows_of(summary, "A", |t| t == "合计")[..] else {
+        panic!("no 合计 row");
+    };
+    assert!(close(
+        number_at(summary, &format!("D{sum}")).unwrap(),
+        568.5
+    ));
+    assert!(close(
+        number_at(summary, &format!("E{sum}")).unwrap(),
+        513.96
+    ));
+    assert!(close(
+        number_at(summary, &format!("F{sum}")).unwrap(),
+        0.9041
+    ));
+    assert_eq!(summary["cells"][format!("F{sum}")]["format"], "0.00%");
+    // Project sheets and 汇总表 rows agree with check --format json.
+    let (_, json, _) = jixiao(&["check", "--format", "json", "examples/mof-2020"]);
+    let reports: Vec<Value> = serde_json::from_str(&json).unwrap();
+    let forms = jixiao::Forms::builtin();
+    for (i, name) in names[1..].iter().enumerate() {
+        let report = reports.iter().find(|r| r["project"] == *name).unwrap();
+        check_form_sheet(&sheets[i + 1], report, &forms, false);
+        let row = header + 1 + i as u32;
+        assert_eq!(summary["cells"][format!("B{row}")]["value"], *name);
+        let total: f64 = report["total"].as_str().unwrap().parse().unwrap();
+        assert!(close(
+            number_at(summary, &format!("G{row}")).unwrap(),
+            total
+        ));
+    }
+
+    // A folder with data errors: refused, or a 草稿 with every project.
+    let cq = folder.path().join("cq.xlsx");
+    let (code, _, _) = jixiao(&[
+        "bundle",
+        "examples/chongqing",
+        "--format",
+        "xlsx",
+        "-o",
+        cq.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(!cq.exists());
+    let (code, _, stderr) = jixiao(&[
+        "bundle",
+        "examples/chongqing",
+        "--format",
+        "xlsx",
+        "--draft",
+        "-o",
+        cq.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let workbook = read_workbook(&cq);
+    let sheets = workbook["sheets"].as_array().unwrap();
+    let (_, json, _) = jixiao(&["check", "--format", "json", "examples/chongqing"]);
+    let reports: Vec<Value> = serde_json::from_str(&json).unwrap();
+    assert_eq!(sheets.len(), reports.len() + 1);
+    assert_eq!(sheets[0]["name"], "汇总表");
+    for sheet in sheets {
+        let title = sheet["cells"]["A1"]["value"].as_str().unwrap();
+        assert!(title.contains("草稿"), "{title}");
+    }
+}
+
+#[test]
+fn bundle_sheet_names_are_short_unique_and_valid() {
+    let folder = Folder::new();
+    let long = "市级人才/就业:服务*专项?资金[二期]项目支出绩效自评（含各区县配套资金）";
+    let text = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    );
+    for (file, name) in [
+        ("a.toml", long),
+        ("b.toml", long),
+        ("c.toml", "汇总表"),
+        ("d.toml", "History"),
+    ] {
+        folder.write(file, &text.replace("测试项目", name));
+    }
+    let out = folder.path().join("x.xlsx");
+    let (code, _, stderr) = jixiao(&[
+        "bundle",
+        folder.path().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let workbook = read_workbook(&out);
+    let names: Vec<String> = workbook["sheets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(names.len(), 5);
+    assert_eq!(names[0], "汇总表");
+    let mut lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    lower.sort();
+    lower.dedup();
+    assert_eq!(lower.len(), names.len(), "unique: {names:?}");
+    for n in &names {
+        assert!(!n.is_empty() && n.encode_utf16().count() <= 31, "{n}");
+        assert!(!n.contains(['[', ']', ':', '*', '?', '/', '\\']), "{n}");
+        assert_ne!(n.to_lowercase(), "history");
+    }
+    assert!(
+        names[1].starts_with("市级人才就业服务专项资金二期"),
+        "{names:?}"
+    );
 }

@@ -45,7 +45,7 @@ impl Cell {
 
     /// Last column covered (inclusive).
     pub fn last_col(&self) -> u32 {
-        self.col + self.cols.max(1) - 1
+        self.col.saturating_add(self.cols.max(1) - 1)
     }
 
     /// Whether the cell shares a column with `other`.
@@ -63,6 +63,8 @@ impl Cell {
 pub struct Grid {
     /// The sheet's name, or the document's file name.
     pub name: String,
+    /// A Word document (paragraphs and tables) rather than a worksheet.
+    pub document: bool,
     /// Cells in reading order (by row, then column); blank cells may be left out.
     pub cells: Vec<Cell>,
 }
@@ -149,7 +151,11 @@ pub fn format_decimals(code: &str) -> Option<u32> {
 
 /// Whether a number format shows a percentage (a `%` outside quotes and brackets).
 pub fn format_is_percent(code: &str) -> bool {
-    strip_quoted(code).split(';').next().unwrap_or("").contains('%')
+    strip_quoted(code)
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .contains('%')
 }
 
 /// A number format without its quoted text, escaped characters and `[…]` sections.

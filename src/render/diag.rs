@@ -95,6 +95,10 @@ impl SpanResolver {
         };
         let mut hints = vec![];
         for hint in &diag.hints {
+            // typst-cli's options do not exist here: a hint naming `--root` would mislead.
+            if hint.v.contains("--root") {
+                continue;
+            }
             match self.locate(hint.span) {
                 Some(loc) => hints.push(format!("{} ({loc})", hint.v)),
                 None => hints.push(hint.v.to_string()),

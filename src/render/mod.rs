@@ -52,7 +52,7 @@ pub enum RenderError {
     InvalidFormId(String),
     #[error("未知表样 (unknown form) {id:?}; 可用 (available): {}", available.join(", "))]
     UnknownForm { id: String, available: Vec<String> },
-    #[error("数据文档不是有效的 JSON (data document is not valid JSON): {0}")]
+    #[error("{0}")]
     Data(String),
     #[error("{}：{message}", path.display())]
     Io { path: PathBuf, message: String },

@@ -556,6 +556,7 @@ fn bad_dates_and_bad_forms_are_reported_where_they_are() {
     assert!(source.contains("rounding = \"half-up\""));
     let broken = source.replacen("rounding = \"half-up\"", "rounding = \"sideways\"", 1);
     std::fs::write(forms.join("form.toml"), broken).unwrap();
+    std::fs::copy("templates/mof-2020/form.typ", forms.join("form.typ")).unwrap();
     let p = folder.write(
         "p.toml",
         &valid("a").replace("year = 2024", "year = 2024\nform = \"mine\""),
@@ -695,4 +696,122 @@ fn check_and_render_agree_on_user_forms() {
         stderr.contains("form.typ") && stderr.contains("unknown-form"),
         "{stderr}"
     );
+}
+
+// Second hostile round.
+
+#[test]
+fn devices_and_fifos_are_never_replaced() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a"));
+    let (code, _, stderr) = jixiao(&["render", p.to_str().unwrap(), "-o", "/dev/null"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("不是普通文件"), "{stderr}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    let fifo = folder.path().join("ff");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let (code, _, _) = jixiao(&[
+        "export",
+        p.to_str().unwrap(),
+        "--format",
+        "csv",
+        "-o",
+        fifo.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+}
+
+#[test]
+fn a_closed_stderr_does_not_panic() {
+    let folder = Folder::new();
+    for i in 0..50 {
+        folder.write(
+            &format!("p{i:02}.toml"),
+            &valid("a").replace("year = 2024", "year = 1800"),
+        );
+    }
+    let script = format!(
+        "'{}' check '{}' 2>&1 | head -c 1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+        env!("CARGO_BIN_EXE_jixiao"),
+        folder.path().display()
+    );
+    let out = std::process::Command::new("bash")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "1",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn symlinked_folders_and_files_count_once() {
+    let folder = Folder::new();
+    let d = folder.path().join("d");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::write(d.join("a.toml"), valid("a")).unwrap();
+    for link in ["l1", "l2", "l3"] {
+        std::os::unix::fs::symlink(".", d.join(link)).unwrap();
+    }
+    std::os::unix::fs::symlink("..", d.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink("a.toml", d.join("b.toml")).unwrap();
+    let start = std::time::Instant::now();
+    let (code, stdout, stderr) = jixiao(&["check", "--format", "json", d.to_str().unwrap()]);
+    assert!(start.elapsed().as_secs() < 20);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 1, "{stdout}");
+}
+
+#[test]
+fn file_names_reach_the_terminal_escaped() {
+    let folder = Folder::new();
+    let p = folder.write("e\u{1b}[31mX.toml", &valid("a"));
+    let (code, _, stderr) = jixiao(&["render", p.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("已写入") && !stderr.contains('\u{1b}'),
+        "{stderr:?}"
+    );
+}
+
+#[test]
+fn watch_and_bundle_refuse_the_wrong_kind_of_path() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a"));
+    let (code, _, stderr) = jixiao(&["watch", folder.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("bundle"), "{stderr}");
+    let (code, _, stderr) = jixiao(&[
+        "watch",
+        folder.path().join("missing.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = jixiao(&["bundle", p.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("不是文件夹"), "{stderr}");
+}
+
+#[test]
+fn an_unreadable_amount_does_not_blame_the_budget() {
+    let (code, codes) = check_codes(&valid("a").replace("budget = 100", "budget = \"50%\""));
+    assert_eq!(code, 1);
+    assert!(codes.contains(&"invalid-number".to_string()), "{codes:?}");
+    assert!(!codes.contains(&"zero-budget".to_string()), "{codes:?}");
 }

@@ -1,0 +1,606 @@
+//! `jixiao import`: published 自评表 in Excel (`.xlsx`, `.ods`) or Word (`.docx`) files into
+//! project TOML files.
+//!
+//! Each input is read into [`grid::Grid`]s (one per worksheet; a document's tables stacked into
+//! one), [`mapper::scan`] finds the forms in each grid by their labels, and [`write`] writes one
+//! `<项目名称>.toml` per form plus a `jixiao.toml` with what all forms share. Numbers are written
+//! as the cell holds them; every non-empty cell that maps to no field is listed and kept as a
+//! comment. Outputs are written atomically, all or nothing, and never over an input; an existing
+//! output is replaced only with `force`.
+
+pub mod docx;
+pub mod grid;
+pub mod mapper;
+pub mod ods;
+pub mod write;
+pub mod xlsx;
+
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use crate::Forms;
+use crate::output::OutputError;
+
+pub use grid::Grid;
+pub use mapper::{FoundForm, Scan};
+
+/// Options of one import run.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Output folder; default: a folder beside the first input, named after it.
+    pub output: Option<PathBuf>,
+    /// Form id for every imported form, instead of the guess.
+    pub form: Option<String>,
+    /// Evaluation year for every imported form, instead of the one printed.
+    pub year: Option<i32>,
+    /// Replace existing output files (never an input).
+    pub force: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// The output folder.
+    pub dir: PathBuf,
+    /// Project files written, in input order.
+    pub projects: Vec<PathBuf>,
+    /// The folder's `jixiao.toml`.
+    pub folder_file: PathBuf,
+    /// Messages for the user (Chinese), in order: what was found, cells not imported.
+    pub notes: Vec<String>,
+    /// Inputs that could not be read, with the reason (exit code 2).
+    pub failed: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("未知的表样“{form}”；可用：{available} (unknown form)")]
+    UnknownForm { form: String, available: String },
+    #[error("没有找到可识别的自评表，未写入任何文件 (no form found)：\n{0}")]
+    NothingFound(String),
+    #[error("以下文件已存在，未写入任何文件；确需覆盖请加 --force (refusing to overwrite)：\n{0}")]
+    Exists(String),
+    #[error("输出路径 {0} 不是文件夹 (output is not a folder)")]
+    NotAFolder(PathBuf),
+    #[error("无法创建输出文件夹 {}：{} (cannot create folder)", path.display(), reason)]
+    Folder { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// The message for formats that cannot be read directly.
+const XLS_MESSAGE: &str = "是 Excel 97–2003 旧格式（.xls）或设置了打开密码，无法直接读取：请在 Excel/WPS 中另存为 .xlsx 后再导入";
+const DOC_MESSAGE: &str = "是 Word 97–2003 旧格式（.doc）或设置了打开密码，无法直接读取：请在 Word/WPS 中另存为 .docx 后再导入";
+
+/// Read one input file into grids. The error is a Chinese reason (without the file name).
+pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "xls" | "et" => return Err(format!("文件{XLS_MESSAGE}")),
+        "doc" | "wps" => return Err(format!("文件{DOC_MESSAGE}")),
+        _ => {}
+    }
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| format!("无法打开：{}", crate::output::describe_io(&e)))?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err("这是一个文件夹，不是文件".to_string());
+    }
+    let mut magic = [0u8; 8];
+    let n = file
+        .read(&mut magic)
+        .map_err(|e| format!("无法读取：{}", crate::output::describe_io(&e)))?;
+    if n == 0 {
+        return Err("文件是空的".to_string());
+    }
+    // OLE2 compound file: .xls / .doc, or an encrypted .xlsx/.docx.
+    if magic[..n].starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        let word = matches!(ext.as_str(), "docx" | "docm");
+        return Err(format!(
+            "文件{}",
+            if word { DOC_MESSAGE } else { XLS_MESSAGE }
+        ));
+    }
+    file.seek(SeekFrom::Start(0))
+        .map_err(|e| format!("无法读取：{}", crate::output::describe_io(&e)))?;
+    let reader = std::io::BufReader::new(file);
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    match ext.as_str() {
+        "xlsx" | "xlsm" => xlsx::read(reader),
+        "docx" | "docm" => docx_grids(reader, &name),
+        "ods" => ods::read(reader),
+        _ => {
+            if !magic[..n].starts_with(b"PK") {
+                return Err(
+                    "不支持的文件类型：请导入 .xlsx、.docx 或 .ods 文件（.xls 请先另存为 .xlsx）"
+                        .to_string(),
+                );
+            }
+            // A zip without a telling extension: look inside.
+            let mut zip = zip::ZipArchive::new(reader)
+                .map_err(|_| "不是有效的 .xlsx、.docx 或 .ods 文件（文件已损坏）".to_string())?;
+            let has = |zip: &mut zip::ZipArchive<_>, p: &str| zip.by_name(p).is_ok();
+            let kind = if has(&mut zip, "xl/workbook.xml") {
+                "xlsx"
+            } else if has(&mut zip, "word/document.xml") {
+                "docx"
+            } else if has(&mut zip, "content.xml") {
+                "ods"
+            } else {
+                return Err("不支持的文件类型：请导入 .xlsx、.docx 或 .ods 文件".to_string());
+            };
+            let reader = zip.into_inner();
+            match kind {
+                "xlsx" => xlsx::read(reader),
+                "docx" => docx_grids(reader, &name),
+                _ => ods::read(reader),
+            }
+        }
+    }
+}
+
+fn docx_grids<R: Read + Seek>(reader: R, name: &str) -> Result<Vec<Grid>, String> {
+    let (grid, tables) = docx::read(reader, name)?;
+    if tables == 0 {
+        return Err(
+            "文档中没有表格：自评表须是 Word 表格（不是图片、文本框或用空格排出的文字）"
+                .to_string(),
+        );
+    }
+    Ok(vec![grid])
+}
+
+/// A file name for a project: the name without characters file systems refuse, at most 80
+/// characters, never hidden, never `jixiao.toml`.
+pub fn safe_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| match c {
+            '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
+            c if c.is_control() => '_',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        })
+        .collect();
+    let mut cleaned: String = cleaned
+        .trim()
+        .trim_matches('.')
+        .trim()
+        .chars()
+        .take(80)
+        .collect();
+    cleaned = cleaned.trim().to_string();
+    let upper = cleaned.to_ascii_uppercase();
+    let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || (upper.len() == 4
+            && (upper.starts_with("COM") || upper.starts_with("LPT"))
+            && upper.as_bytes()[3].is_ascii_digit());
+    if reserved || cleaned.eq_ignore_ascii_case("jixiao") {
+        cleaned.push_str("_项目");
+    }
+    cleaned
+}
+
+/// Where a form came from, for messages and the file's first comment.
+fn origin(file: &Path, form: &FoundForm, document: bool) -> String {
+    let name = file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    if document {
+        format!("{name} {} 至 {}", form.first_addr, form.last_addr)
+    } else {
+        format!(
+            "{name} 工作表“{}”第 {}–{} 行",
+            form.grid, form.first_row, form.last_row
+        )
+    }
+}
+
+/// Whether a form has every fund row and every 一级/二级 pair the imported form uses, so that
+/// nothing imported is refused as `fund-source-not-on-form` or `level-not-on-form`.
+fn fits(spec: &crate::forms::FormSpec, form: &FoundForm) -> bool {
+    form.funds
+        .iter()
+        .filter(|f| f.key != "total")
+        .all(|f| spec.fund_rows.iter().any(|r| r.key == f.key))
+        && form
+            .indicators
+            .iter()
+            .all(|i| !is_known_level(&i.level1, &i.level2) || spec.has_level(&i.level1, &i.level2))
+}
+
+fn is_known_level(level1: &str, level2: &str) -> bool {
+    crate::model::LEVELS
+        .iter()
+        .any(|(l1, l2s)| *l1 == level1 && l2s.contains(&level2))
+}
+
+/// The form for an imported form: the best-voted built-in that fits it, else the best-voted.
+/// Returns the id and whether it differs from the best-voted.
+fn choose_form(form: &FoundForm, forms: &Forms) -> (String, bool) {
+    let ranked = form.ranked_forms();
+    let fitting = ranked
+        .iter()
+        .chain(["beijing", "chongqing"].iter())
+        .find(|id| forms.get(id).is_some_and(|spec| fits(spec, form)));
+    match fitting {
+        Some(id) => (id.to_string(), *id != ranked[0]),
+        None => (ranked[0].to_string(), false),
+    }
+}
+
+/// The reason a form id was chosen, from the labels that voted for it.
+fn form_reason(id: &str, given: bool) -> String {
+    if given {
+        return "导入时用 --form 指定".to_string();
+    }
+    let clue = match id {
+        "chongqing" => "按表中栏目推断：预算单位、中央/市级/区级资金、年初设定目标、项目序号等",
+        "inner-mongolia" => "按表中栏目推断：项目主管部门及代码、年度总金额、未完成原因分析等",
+        "beijing" => "按表中栏目推断：成本指标为一级指标",
+        "xinjiang" => "按表中栏目推断：年度绩效指标完成情况、印“/”的二级指标行、得分带“分”等",
+        "shanghai" => "按表中栏目推断：财政项目支出绩效自评表",
+        _ => "未见地区表样特有的栏目，按财政部通用表样",
+    };
+    clue.to_string()
+}
+
+/// Import `files` into one folder. Inputs that cannot be read are reported in
+/// [`Outcome::failed`] while the others are imported; nothing is written when no form is found
+/// or an output exists (without `force`).
+pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Outcome, ImportError> {
+    if let Some(f) = &options.form
+        && forms.get(f).is_none()
+    {
+        let available: Vec<&str> = forms.ids().collect();
+        return Err(ImportError::UnknownForm {
+            form: f.clone(),
+            available: available.join("、"),
+        });
+    }
+    let dir = match &options.output {
+        Some(d) => d.clone(),
+        None => {
+            let first = files.first().cloned().unwrap_or_default();
+            let stem = first
+                .file_stem()
+                .map_or_else(|| "导入".into(), |s| s.to_os_string());
+            first.with_file_name(stem)
+        }
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(ImportError::NotAFolder(dir));
+    }
+    let mut outcome = Outcome {
+        dir: dir.clone(),
+        folder_file: dir.join(crate::load::FOLDER_FILE),
+        ..Outcome::default()
+    };
+
+    // Read and scan every input.
+    let mut found: Vec<(usize, FoundForm, bool)> = Vec::new();
+    let mut nothing: Vec<String> = Vec::new();
+    for (index, path) in files.iter().enumerate() {
+        let grids = match read(path) {
+            Ok(g) => g,
+            Err(reason) => {
+                outcome
+                    .failed
+                    .push(format!("无法导入 {}：{reason}", path.display()));
+                continue;
+            }
+        };
+        let mut count = 0;
+        for grid in &grids {
+            let scan = mapper::scan(grid);
+            let where_ = if grid.document {
+                format!("{} ", path.display())
+            } else {
+                format!("{} 工作表“{}”", path.display(), grid.name)
+            };
+            if scan.forms.is_empty() {
+                let cells = scan.orphans.len();
+                let message = if cells == 0 {
+                    format!("{where_}是空的")
+                } else {
+                    let mut m = format!(
+                        "{where_}中没有找到可识别的自评表（没有“项目名称”“年初预算数”“三级指标”等栏目），{cells} 个非空单元格未导入"
+                    );
+                    for u in scan.orphans.iter().take(5) {
+                        m.push_str(&format!("\n    {}", write::unmapped_line(u)));
+                    }
+                    if cells > 5 {
+                        m.push_str(&format!("\n    ……另有 {} 个", cells - 5));
+                    }
+                    m
+                };
+                nothing.push(message.clone());
+                outcome.notes.push(format!("警告：{message}"));
+                continue;
+            }
+            count += scan.forms.len();
+            for form in scan.forms {
+                found.push((index, form, grid.document));
+            }
+        }
+        outcome
+            .notes
+            .push(format!("读取 {}：找到 {count} 张自评表", path.display()));
+    }
+    if found.is_empty() {
+        let mut reasons = outcome.failed.clone();
+        reasons.extend(nothing);
+        return Err(ImportError::NothingFound(
+            reasons
+                .iter()
+                .map(|r| format!("  {r}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ));
+    }
+
+    // Choose form ids, years and file names.
+    let plans: Vec<write::Planned> = found
+        .iter()
+        .map(|(index, form, document)| {
+            let given = options.form.is_some();
+            let (form_id, moved) = match &options.form {
+                Some(f) => (f.clone(), false),
+                None => choose_form(form, forms),
+            };
+            let mut reason = form_reason(&form_id, given);
+            if moved {
+                reason = format!(
+                    "表中有表样 {} 没有的资金行或指标栏，改用 {form_id}",
+                    form.guess_form()
+                );
+            }
+            write::Planned {
+                form,
+                form_reason: reason,
+                form_id,
+                year: options.year.or(form.year),
+                origin: origin(&files[*index], form, *document),
+            }
+        })
+        .collect();
+    let shared = write::shared(&plans);
+    let mut names: Vec<String> = Vec::new();
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    for (n, plan) in plans.iter().enumerate() {
+        let base = plan
+            .form
+            .name
+            .as_ref()
+            .map(|v| safe_name(&v.text))
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| safe_name(&format!("{}-{}", plan.form.grid, n + 1)));
+        let mut name = base.clone();
+        let mut k = 1;
+        while names
+            .iter()
+            .any(|m| m.to_lowercase() == name.to_lowercase())
+        {
+            k += 1;
+            name = format!("{base}-{k}");
+        }
+        names.push(name.clone());
+        let path = dir.join(format!("{name}.toml"));
+        outputs.push((path, write::project_file(plan, &shared).into_bytes()));
+    }
+    let common_reason = shared
+        .form
+        .as_ref()
+        .map(|f| form_reason(f, options.form.is_some()));
+    outputs.insert(
+        0,
+        (
+            outcome.folder_file.clone(),
+            write::folder_file(&shared, plans.len(), common_reason.as_deref()).into_bytes(),
+        ),
+    );
+
+    // Refuse before writing anything: an input as output, or an existing file without force.
+    let pairs: Vec<(PathBuf, PathBuf)> = outputs
+        .iter()
+        .map(|(p, _)| (p.clone(), p.clone()))
+        .collect();
+    crate::output::guard(files, &pairs)?;
+    if !options.force {
+        let existing: Vec<String> = outputs
+            .iter()
+            .filter(|(p, _)| p.exists())
+            .map(|(p, _)| format!("  {}", p.display()))
+            .collect();
+        if !existing.is_empty() {
+            return Err(ImportError::Exists(existing.join("\n")));
+        }
+    }
+    if !dir.is_dir() {
+        std::fs::create_dir_all(&dir).map_err(|e| ImportError::Folder {
+            path: dir.clone(),
+            reason: crate::output::describe_io(&e),
+        })?;
+        outcome
+            .notes
+            .push(format!("已创建文件夹 {}", dir.display()));
+    }
+    crate::output::write_set_atomic(&outputs)?;
+
+    // Report what was written and what was left out.
+    if shared.year.is_none() && plans.iter().any(|p| p.year.is_none()) {
+        outcome.notes.push(
+            "警告：表中未找到评价年度（“（2021年度）”之类），请在 jixiao.toml 中填写 year，或重新导入时加 --year"
+                .to_string(),
+        );
+    }
+    for (plan, (path, _)) in plans.iter().zip(outputs.iter().skip(1)) {
+        outcome.notes.push(format!(
+            "已写入 {}（{}，表样 {}）",
+            path.display(),
+            plan.origin,
+            plan.form_id
+        ));
+        let unmapped = &plan.form.unmapped;
+        if !unmapped.is_empty() {
+            outcome.notes.push(format!(
+                "警告：{} 个单元格未能对应到字段，已作为注释保留在该文件末尾，请核对：",
+                unmapped.len()
+            ));
+            for u in unmapped.iter().take(20) {
+                outcome
+                    .notes
+                    .push(format!("    {}", write::unmapped_line(u)));
+            }
+            if unmapped.len() > 20 {
+                outcome.notes.push(format!(
+                    "    ……另有 {} 个，见文件末尾的注释",
+                    unmapped.len() - 20
+                ));
+            }
+        }
+        outcome.projects.push(path.clone());
+    }
+    outcome.notes.push(format!(
+        "已写入 {}（{} 个项目共用的信息）",
+        outcome.folder_file.display(),
+        plans.len()
+    ));
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use grid::Cell;
+
+    /// A grid from tab-separated lines (empty fields are empty cells).
+    fn grid(text: &str) -> Grid {
+        let mut cells = Vec::new();
+        for (r, line) in text.lines().enumerate() {
+            for (c, t) in line.split('\t').enumerate() {
+                if !t.trim().is_empty() {
+                    let addr = format!("S!{}{}", grid::column_name(c as u32), r + 1);
+                    cells.push(Cell::text(r as u32, c as u32, t, addr));
+                }
+            }
+        }
+        Grid {
+            name: "S".into(),
+            document: false,
+            cells,
+        }
+    }
+
+    fn one(text: &str) -> FoundForm {
+        let mut scan = mapper::scan(&grid(text));
+        assert_eq!(scan.forms.len(), 1, "{scan:?}");
+        scan.forms.remove(0)
+    }
+
+    #[test]
+    fn chongqing_layout() {
+        let f = one("2020年度预算资金项目支出绩效自评表\n\
+            项目序号：5\n\
+            金额单位：万元（保留两位小数）\n\
+            预算单位（盖章）\t\t荣昌区人社局\t\t实施单位\t荣昌区人社局\n\
+            项目名称\t\t事业单位培训费\n\
+            项目资金\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n\
+            \t年度资金总额：\t5.00\t5.00\t3.49\t10.00\t70.00%\t7.00\n\
+            \t其中：中央资金\t\t\t\t—\t\t—\n\
+            \t区级资金\t5.00\t5.00\t3.49\t10.00\t70.00%\t10.00\n\
+            年度总体目标\t\t年初设定目标\t\t实际完成情况\n\
+            \t\t开展培训2批\t\t培训70人\n\
+            绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n\
+            \t产出指标\t数量指标\t培训人数\t≥60人\t70人\t40.00\t40.00\n\
+            \t\t质量指标\n\
+            \t\t成本指标\t人均培训费用\t≤500元/人\t498元/人\t30.00\t30.00\n\
+            \t效益指标\t经济效益指标\n\
+            \t满意度指标\t服务对象满意度指标\t培训人员满意度\t≥95%\t90.00%\t20.00\t18.00\n\
+            总分\t\t\t\t\t\t100.00\t95.00\n\
+            填表人：张三\t\t联系电话\t12345");
+        assert_eq!(f.year, Some(2020));
+        assert_eq!(f.unit, Some("万元"));
+        assert_eq!(f.serial.as_ref().unwrap().text, "5");
+        assert_eq!(f.department.as_ref().unwrap().text, "荣昌区人社局");
+        assert_eq!(f.guess_form(), "chongqing");
+        let keys: Vec<&str> = f.funds.iter().map(|l| l.key).collect();
+        assert_eq!(
+            keys,
+            ["total", "district"],
+            "the empty 中央资金 row is left out"
+        );
+        assert_eq!(f.funds[0].score.as_ref().unwrap().text, "7.00");
+        assert_eq!(f.funds[1].rate.as_ref().unwrap().text, "70.00%");
+        assert_eq!(f.planned.as_ref().unwrap().text, "开展培训2批");
+        assert_eq!(f.indicators.len(), 3, "empty 二级 rows skipped");
+        assert_eq!(f.indicators[1].level2, "成本指标");
+        assert_eq!(f.indicators[2].level1, "满意度指标");
+        assert_eq!(f.total.as_ref().unwrap().text, "95.00");
+        assert_eq!(f.filler.as_ref().unwrap().text, "张三");
+        assert_eq!(f.phone.as_ref().unwrap().text, "12345");
+        // The 区级资金 row's 分值 and 得分 are listed, not dropped.
+        let listed: Vec<&str> = f.unmapped.iter().map(|u| u.addr.as_str()).collect();
+        assert_eq!(listed, ["S!F9", "S!H9"]);
+    }
+
+    #[test]
+    fn xinjiang_layout_and_form_choice() {
+        let f = one("2020年事业单位公开招聘工作相关经费项目支出绩效自评表\n\
+            (2021年度)\n\
+            项目名称\t2020年事业单位公开招聘工作相关经费\n\
+            主管部门\t昌吉州人社中心\t实施单位\t昌吉州人社中心\n\
+            项目资金\n（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n\
+            \t年度资金总额\t0.00\t33.10\t33.10\t10\t100.00%\t10.00分\n\
+            \t其中：当年财政拨款\t0\t33.1\t33.10\t—\t—\t—\n\
+            \t      上年结转资金\t0\t0\t0\t—\t—\t—\n\
+            一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施\n\
+            产出指标\t数量指标\t笔试人数（人）\t>=8000人\t600\t2\t0.15\t受疫情影响\n\
+            效益指标\t经济效益指标\t/\t/\t/\t/\t/\n\
+            \t社会效益指标\t解决需求率\t>=95%\t100%\t88\t88\n\
+            满意度指标\t满意度指标\t相关单位满意度\t>=95%\t98%\t10\t10\n\
+            总分\t\t\t\t\t100\t98.15分");
+        assert_eq!(f.year, Some(2021));
+        assert_eq!(f.guess_form(), "xinjiang");
+        assert_eq!(f.funds[0].score.as_ref().unwrap().text, "10.00");
+        assert_eq!(f.funds.len(), 3);
+        assert_eq!(f.indicators.len(), 3, "the / row is left out");
+        assert_eq!(f.indicators[2].level2, "服务对象满意度指标");
+        assert_eq!(f.total.as_ref().unwrap().text, "98.15");
+        assert!(f.unmapped.is_empty(), "{:?}", f.unmapped);
+        let forms = Forms::builtin();
+        assert_eq!(choose_form(&f, &forms), ("xinjiang".to_string(), false));
+
+        // 年度总金额 says inner-mongolia, but that form has no 上年结转资金 row.
+        let f = one("项目名称\tX\n\
+            项目资金\t\t年初预算数\t全年预算数\t全年执行数\n\
+            \t年度总金额\t10\t10\t10\n\
+            \t上年结转资金\t10\t10\t10\n");
+        assert_eq!(f.guess_form(), "inner-mongolia");
+        assert_eq!(choose_form(&f, &forms), ("mof-2020".to_string(), true));
+
+        // 成本指标 as a 一级指标 fits only the Beijing form.
+        let f = one("项目名称\tX\n\
+            一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n\
+            成本指标\t经济成本指标\t成本\t≤10万元\t10万元\t10\t10\n\
+            总分\t\t\t\t\t10\t10");
+        assert_eq!(choose_form(&f, &forms).0, "beijing");
+    }
+
+    #[test]
+    fn safe_file_names() {
+        assert_eq!(safe_name("a/b:c*?"), "a_b_c__");
+        assert_eq!(safe_name("..隐藏"), "隐藏");
+        assert_eq!(safe_name("jixiao"), "jixiao_项目");
+        assert_eq!(safe_name("CON"), "CON_项目");
+        assert_eq!(safe_name(&"长".repeat(200)).chars().count(), 80);
+        assert_eq!(safe_name("  两行\n名称 "), "两行 名称");
+    }
+}

@@ -1,0 +1,505 @@
+//! Excel 2007+ workbooks (`.xlsx`, `.xlsm`): a zip of XML parts. Reads the sheet names
+//! (`xl/workbook.xml` and its relationships), shared strings (rich text runs joined, phonetic
+//! guides left out), number formats (`xl/styles.xml`, to know percentages and shown decimals),
+//! every cell (`t="s" | "str" | "inlineStr" | "n" | "b" | "e" | "d"`) and `<mergeCells>`.
+
+use std::collections::HashMap;
+use std::io::{Read, Seek};
+
+use roxmltree::{Document, Node};
+
+use super::grid::{self, Cell, Grid, Number};
+
+/// Largest XML part read (a sheet of 10 000 rows is a few MB; this stops zip bombs).
+const PART_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// Read every worksheet of a workbook. The error is a Chinese reason.
+pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|_| {
+        "不是有效的 .xlsx 文件（文件已损坏，或不是 Excel 2007 及以后的格式）".to_string()
+    })?;
+    let workbook_path = main_part(&mut zip, "xl/workbook.xml")?;
+    let workbook_text = part(&mut zip, &workbook_path)?
+        .ok_or("缺少工作簿目录 xl/workbook.xml，不是有效的 .xlsx 文件")?;
+    let workbook = parse_xml(&workbook_text, &workbook_path)?;
+    let base = workbook_path
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| format!("{d}/"));
+    let rels_path = format!("{base}_rels/{}.rels", &workbook_path[base.len()..]);
+    let targets = match part(&mut zip, &rels_path)? {
+        Some(text) => relationships(&parse_xml(&text, &rels_path)?, &base),
+        None => HashMap::new(),
+    };
+    let date1904 = workbook
+        .descendants()
+        .find(|n| n.has_tag_name_local("workbookPr"))
+        .and_then(|n| n.attribute("date1904"))
+        .is_some_and(|v| v == "1" || v == "true");
+    let shared = match part(&mut zip, &format!("{base}sharedStrings.xml"))? {
+        Some(text) => shared_strings(&parse_xml(&text, "sharedStrings.xml")?),
+        None => Vec::new(),
+    };
+    let styles = match part(&mut zip, &format!("{base}styles.xml"))? {
+        Some(text) => Styles::read(&parse_xml(&text, "styles.xml")?),
+        None => Styles::default(),
+    };
+    let mut grids = Vec::new();
+    for (index, sheet) in workbook
+        .descendants()
+        .filter(|n| n.has_tag_name_local("sheet"))
+        .enumerate()
+    {
+        let name = sheet
+            .attribute("name")
+            .map_or_else(|| format!("Sheet{}", index + 1), str::to_string);
+        let target = local_attribute(sheet, "id")
+            .and_then(|id| targets.get(id).cloned())
+            .unwrap_or_else(|| format!("{base}worksheets/sheet{}.xml", index + 1));
+        // Chart sheets and dialog sheets hold no cells.
+        if !target.contains("worksheets/") {
+            continue;
+        }
+        let Some(text) = part(&mut zip, &target)? else {
+            continue;
+        };
+        let doc = parse_xml(&text, &target)?;
+        grids.push(sheet_grid(&doc, name, &shared, &styles, date1904));
+    }
+    if grids.is_empty() {
+        return Err("工作簿中没有工作表".to_string());
+    }
+    Ok(grids)
+}
+
+pub(super) trait LocalName {
+    fn has_tag_name_local(&self, name: &str) -> bool;
+}
+
+impl LocalName for Node<'_, '_> {
+    fn has_tag_name_local(&self, name: &str) -> bool {
+        self.is_element() && self.tag_name().name() == name
+    }
+}
+
+/// An attribute by local name, whatever its namespace prefix (`r:id`).
+pub(super) fn local_attribute<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
+    node.attributes()
+        .find(|a| a.name() == name && a.namespace().is_some())
+        .map(|a| a.value())
+        .or_else(|| node.attribute(name))
+}
+
+pub(super) fn parse_xml<'a>(text: &'a str, what: &str) -> Result<Document<'a>, String> {
+    Document::parse(text).map_err(|e| format!("{what} 不是有效的 XML（{e}），文件可能已损坏"))
+}
+
+/// One part of the zip as text, `None` when absent.
+pub(super) fn part<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    name: &str,
+) -> Result<Option<String>, String> {
+    let file = match zip.by_name(name) {
+        Ok(f) => f,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(_) => return Err(format!("无法解压 {name}，文件可能已损坏")),
+    };
+    let mut bytes = Vec::new();
+    file.take(PART_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|_| format!("无法解压 {name}，文件可能已损坏"))?;
+    if bytes.len() as u64 > PART_LIMIT {
+        return Err(format!("{name} 解压后超过 256 MB，不予读取"));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| format!("{name} 不是 UTF-8 编码的 XML"))?;
+    Ok(Some(text.trim_start_matches('\u{feff}').to_string()))
+}
+
+/// The package's main part from `_rels/.rels` (the officeDocument relationship).
+pub(super) fn main_part<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    default: &str,
+) -> Result<String, String> {
+    let Some(text) = part(zip, "_rels/.rels")? else {
+        return Ok(default.to_string());
+    };
+    let doc = parse_xml(&text, "_rels/.rels")?;
+    let found = doc
+        .descendants()
+        .filter(|n| n.has_tag_name_local("Relationship"))
+        .find(|n| {
+            n.attribute("Type")
+                .is_some_and(|t| t.ends_with("/officeDocument"))
+        })
+        .and_then(|n| n.attribute("Target"))
+        .map(|t| resolve("", t));
+    Ok(found
+        .filter(|p| zip.by_name(p).is_ok())
+        .unwrap_or_else(|| default.to_string()))
+}
+
+/// Relationship id → part path, targets resolved against `base` (`xl/`).
+fn relationships(doc: &Document, base: &str) -> HashMap<String, String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name_local("Relationship"))
+        .filter_map(|n| {
+            let id = n.attribute("Id")?;
+            let target = n.attribute("Target")?;
+            Some((id.to_string(), resolve(base, target)))
+        })
+        .collect()
+}
+
+/// A relationship target as a zip path: absolute (`/xl/…`) or relative to `base`, with `..`.
+pub(super) fn resolve(base: &str, target: &str) -> String {
+    let joined = match target.strip_prefix('/') {
+        Some(abs) => abs.to_string(),
+        None => format!("{base}{target}"),
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for p in joined.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            _ => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// The text of `t` elements under `node`, leaving out phonetic guides (`rPh`).
+fn run_text(node: Node) -> String {
+    let mut out = String::new();
+    for n in node.descendants() {
+        if n.has_tag_name_local("t") && !n.ancestors().any(|a| a.has_tag_name_local("rPh")) {
+            out.push_str(n.text().unwrap_or(""));
+        }
+    }
+    decode_escapes(&out)
+}
+
+fn shared_strings(doc: &Document) -> Vec<String> {
+    doc.root_element()
+        .children()
+        .filter(|n| n.has_tag_name_local("si"))
+        .map(run_text)
+        .collect()
+}
+
+/// OOXML writes characters XML cannot hold as `_xHHHH_` (`_x000D_` for a carriage return,
+/// `_x005F_` for a literal underscore).
+pub(super) fn decode_escapes(text: &str) -> String {
+    if !text.contains("_x") {
+        return text.replace("\r\n", "\n").replace('\r', "\n");
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("_x") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let hex = tail.get(2..6);
+        let decoded = hex
+            .filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .filter(|_| tail.as_bytes().get(6) == Some(&b'_'))
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32);
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[7..];
+            }
+            None => {
+                out.push_str("_x");
+                rest = &tail[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+#[derive(Default)]
+struct Styles {
+    /// Per cell style (`s`): is a percentage, shown decimals, is a date.
+    xfs: Vec<(bool, Option<u32>, bool)>,
+}
+
+impl Styles {
+    fn read(doc: &Document) -> Self {
+        let mut custom: HashMap<u32, String> = HashMap::new();
+        for n in doc.descendants().filter(|n| n.has_tag_name_local("numFmt")) {
+            if let (Some(id), Some(code)) = (
+                n.attribute("numFmtId").and_then(|v| v.parse().ok()),
+                n.attribute("formatCode"),
+            ) {
+                custom.insert(id, code.to_string());
+            }
+        }
+        let xfs = doc
+            .descendants()
+            .find(|n| n.has_tag_name_local("cellXfs"))
+            .map(|list| {
+                list.children()
+                    .filter(|n| n.has_tag_name_local("xf"))
+                    .map(|xf| {
+                        let id: u32 = xf
+                            .attribute("numFmtId")
+                            .and_then(|v| v.parse().ok())
+                            .unwrap_or(0);
+                        let code = custom.get(&id).cloned().or_else(|| builtin_format(id));
+                        match code {
+                            Some(code) => (
+                                grid::format_is_percent(&code),
+                                grid::format_decimals(&code),
+                                is_date_format(&code),
+                            ),
+                            None => (false, None, (14..=22).contains(&id)),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Styles { xfs }
+    }
+
+    fn get(&self, style: Option<usize>) -> (bool, Option<u32>, bool) {
+        style
+            .and_then(|s| self.xfs.get(s).copied())
+            .unwrap_or((false, None, false))
+    }
+}
+
+/// The built-in number formats that matter here (ECMA-376 §18.8.30).
+fn builtin_format(id: u32) -> Option<String> {
+    let code = match id {
+        1 => "0",
+        2 => "0.00",
+        3 => "#,##0",
+        4 => "#,##0.00",
+        9 => "0%",
+        10 => "0.00%",
+        37 | 38 => "#,##0 ;(#,##0)",
+        39 | 40 => "#,##0.00;(#,##0.00)",
+        14 => "yyyy-mm-dd",
+        _ => return None,
+    };
+    Some(code.to_string())
+}
+
+/// A date format: y, m, d letters outside quotes and brackets (and not only `[h]` times).
+fn is_date_format(code: &str) -> bool {
+    let mut visible = String::new();
+    let mut quoted = false;
+    let mut bracket = false;
+    for c in code.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '[' if !quoted => bracket = true,
+            ']' if !quoted => bracket = false,
+            _ if !quoted && !bracket => visible.push(c.to_ascii_lowercase()),
+            _ => {}
+        }
+    }
+    visible.contains('y') || visible.contains('d')
+}
+
+/// A spreadsheet date serial as `YYYY-MM-DD` (1900 system with its phantom 29 Feb, or 1904).
+fn serial_date(serial: f64, date1904: bool) -> Option<String> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let whole = serial.floor() as i64;
+    // Days since 1970-01-01: serial 0 of the 1904 system is 1904-01-01; serial 1 of the 1900
+    // system is 1900-01-01, and serial 60 is Lotus's phantom 1900-02-29.
+    let unix = if date1904 {
+        whole - 24_107
+    } else if whole < 60 {
+        whole - 25_568
+    } else if whole == 60 {
+        return None;
+    } else {
+        whole - 25_569
+    };
+    let z = unix + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Some(format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn sheet_grid(
+    doc: &Document,
+    name: String,
+    shared: &[String],
+    styles: &Styles,
+    date1904: bool,
+) -> Grid {
+    let mut cells: Vec<Cell> = Vec::new();
+    let root = doc.root_element();
+    let Some(data) = root.children().find(|n| n.has_tag_name_local("sheetData")) else {
+        return Grid {
+            name,
+            document: false,
+            cells,
+        };
+    };
+    let mut next_row: u32 = 0;
+    for row in data.children().filter(|n| n.has_tag_name_local("row")) {
+        let r = row
+            .attribute("r")
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|&r| r > 0)
+            .map_or(next_row, |r| r - 1);
+        next_row = r.saturating_add(1);
+        let mut next_col: u32 = 0;
+        for c in row.children().filter(|n| n.has_tag_name_local("c")) {
+            let (row_index, col) = c
+                .attribute("r")
+                .and_then(grid::parse_ref)
+                .unwrap_or((r, next_col));
+            next_col = col.saturating_add(1);
+            let style = c.attribute("s").and_then(|v| v.parse::<usize>().ok());
+            let value = c
+                .children()
+                .find(|n| n.has_tag_name_local("v"))
+                .and_then(|v| v.text())
+                .unwrap_or("");
+            let (percent, decimals, date) = styles.get(style);
+            let (text, number) = match c.attribute("t").unwrap_or("n") {
+                "s" => (
+                    value
+                        .trim()
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| shared.get(i))
+                        .cloned()
+                        .unwrap_or_default(),
+                    None,
+                ),
+                "inlineStr" => (
+                    c.children()
+                        .find(|n| n.has_tag_name_local("is"))
+                        .map(run_text)
+                        .unwrap_or_default(),
+                    None,
+                ),
+                "str" | "e" | "d" => (decode_escapes(value), None),
+                "b" => (
+                    if value.trim() == "1" { "TRUE" } else { "FALSE" }.to_string(),
+                    None,
+                ),
+                _ => match value.trim().parse::<f64>() {
+                    Ok(v) if date => match serial_date(v, date1904) {
+                        Some(d) => (d, None),
+                        None => (grid::shortest(v), None),
+                    },
+                    Ok(v) if v.is_finite() => {
+                        let text = grid::shortest(v);
+                        (
+                            text.clone(),
+                            Some(Number {
+                                text,
+                                percent,
+                                shown_decimals: decimals,
+                            }),
+                        )
+                    }
+                    _ => (value.to_string(), None),
+                },
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            let addr = format!(
+                "{name}!{}{}",
+                grid::column_name(col),
+                u64::from(row_index) + 1
+            );
+            let mut cell = Cell::text(row_index, col, text, addr);
+            cell.number = number;
+            cells.push(cell);
+        }
+    }
+    apply_merges(&mut cells, root, &name);
+    cells.sort_by_key(|c| (c.row, c.col));
+    Grid {
+        name,
+        document: false,
+        cells,
+    }
+}
+
+/// Give each merged range's top-left cell its size; blank cells inside a range are dropped
+/// (Excel shows only the top-left value), non-blank ones kept so nothing is lost.
+fn apply_merges(cells: &mut Vec<Cell>, root: Node, sheet: &str) {
+    let Some(merges) = root.children().find(|n| n.has_tag_name_local("mergeCells")) else {
+        return;
+    };
+    let mut at: HashMap<(u32, u32), usize> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.row, c.col), i))
+        .collect();
+    for m in merges
+        .children()
+        .filter(|n| n.has_tag_name_local("mergeCell"))
+    {
+        let Some((a, b)) = m.attribute("ref").and_then(|r| r.split_once(':')) else {
+            continue;
+        };
+        let (Some((r1, c1)), Some((r2, c2))) = (grid::parse_ref(a), grid::parse_ref(b)) else {
+            continue;
+        };
+        let (top, bottom) = (r1.min(r2), r1.max(r2));
+        let (left, right) = (c1.min(c2), c1.max(c2));
+        let index = match at.get(&(top, left)) {
+            Some(&i) => i,
+            None => {
+                // A merged range whose value is empty: keep its extent for the layout.
+                let addr = format!("{sheet}!{}{}", grid::column_name(left), top + 1);
+                cells.push(Cell::text(top, left, "", addr));
+                at.insert((top, left), cells.len() - 1);
+                cells.len() - 1
+            }
+        };
+        cells[index].rows = bottom - top + 1;
+        cells[index].cols = right - left + 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_paths() {
+        assert_eq!(decode_escapes("a_x000D_\nb"), "a\nb");
+        assert_eq!(decode_escapes("x_x005F_y"), "x_y");
+        assert_eq!(decode_escapes("_x12"), "_x12");
+        assert_eq!(
+            resolve("xl/", "worksheets/sheet1.xml"),
+            "xl/worksheets/sheet1.xml"
+        );
+        assert_eq!(
+            resolve("xl/", "/xl/worksheets/s.xml"),
+            "xl/worksheets/s.xml"
+        );
+        assert_eq!(resolve("xl/", "../x.xml"), "x.xml");
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(serial_date(1.0, false).as_deref(), Some("1900-01-01"));
+        assert_eq!(serial_date(59.0, false).as_deref(), Some("1900-02-28"));
+        assert_eq!(serial_date(61.0, false).as_deref(), Some("1900-03-01"));
+        assert_eq!(serial_date(45382.0, false).as_deref(), Some("2024-03-31"));
+        assert_eq!(serial_date(0.0, true), None);
+        assert_eq!(serial_date(1.0, true).as_deref(), Some("1904-01-02"));
+    }
+}
