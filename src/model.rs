@@ -533,6 +533,25 @@ impl<'a> Builder<'a> {
         let stated_grade = project.grade.as_ref().map(|v| self.text(v, pf));
 
         let reason_format = pick!(reason_format).map(|(v, f)| self.text(v, f));
+        // Printed figures belong to one form; in the folder's file they would silently apply
+        // to nothing.
+        if let Some((ff, f)) = folder {
+            for (key, span) in [
+                ("total", f.total.as_ref().map(|v| v.span())),
+                ("grade", f.grade.as_ref().map(|v| v.span())),
+            ] {
+                if let Some(span) = span {
+                    self.problems.push(
+                        Problem::warning(
+                            "ignored-field",
+                            key,
+                            format!("jixiao.toml 中的 {key} 是某一张表所印的数字，只能写在项目文件里，已忽略"),
+                        )
+                        .at(Some(Self::loc(ff, span))),
+                    );
+                }
+            }
+        }
 
         Project {
             reason_format,

@@ -125,6 +125,10 @@ pub const CODES: &[(&str, &str)] = &[
         "总分超过分值合计（填写的得分越界时出现）",
     ),
     ("placeholder-too-long", "代入占位符后文字过长"),
+    (
+        "ignored-field",
+        "写在不起作用位置的字段（如 jixiao.toml 中的 total、grade），已忽略",
+    ),
     ("invalid-date", "填报日期或汇编日期无法识别"),
     (
         "unreadable-file",

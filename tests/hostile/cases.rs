@@ -815,3 +815,13 @@ fn an_unreadable_amount_does_not_blame_the_budget() {
     assert!(codes.contains(&"invalid-number".to_string()), "{codes:?}");
     assert!(!codes.contains(&"zero-budget".to_string()), "{codes:?}");
 }
+
+#[test]
+fn printed_figures_in_the_folder_file_are_flagged() {
+    let folder = Folder::new();
+    folder.write("jixiao.toml", "total = 90\ngrade = \"优\"\n");
+    let p = folder.write("p.toml", &valid("a"));
+    let checked = ::jixiao::check(&[p], &::jixiao::Forms::builtin()).unwrap();
+    let c = codes(&checked.reports[0]);
+    assert_eq!(c, ["ignored-field", "ignored-field"], "{c:?}");
+}
