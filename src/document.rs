@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::decimal;
 use crate::problem::Problem;
-use crate::render::{BundleItem, Compiled, Engine, PdfMeta, RenderError};
+use crate::render::{BundleItem, Compiled, Engine, PdfMeta, RenderError, TypstProject};
 use crate::report::Report;
 use crate::template_data::{self, DataOptions};
 
@@ -86,6 +86,16 @@ pub fn compile_form(
     report: &Report,
     draft: bool,
 ) -> Result<Compiled, RenderError> {
+    let project = form_project(engine, report, draft)?;
+    engine.compile_project(project)
+}
+
+/// The Typst project of one report's form (what `compile_form` compiles; `--emit-typst`).
+pub fn form_project(
+    engine: &Engine,
+    report: &Report,
+    draft: bool,
+) -> Result<TypstProject, RenderError> {
     let data = data_bytes(report, draft).ok_or_else(|| {
         RenderError::Data(format!(
             "{} 无法排版：文件无法读取为项目，或表样未知（草稿也需要可识别的表样）",
@@ -93,7 +103,7 @@ pub fn compile_form(
         ))
     })?;
     let form = report.form.as_ref().map_or("mof-2020", |f| f.id.as_str());
-    engine.compile_form(form, &data)
+    engine.form_project(form, &data)
 }
 
 /// PDF metadata for one project: title, author = 实施单位.
@@ -204,6 +214,16 @@ pub fn compile_bundle(
     reports: &[&Report],
     draft: bool,
 ) -> Result<Compiled, RenderError> {
+    let project = bundle_project(engine, reports, draft)?;
+    engine.compile_project(project)
+}
+
+/// The Typst project of a bundle (what `compile_bundle` compiles; `--emit-typst`).
+pub fn bundle_project(
+    engine: &Engine,
+    reports: &[&Report],
+    draft: bool,
+) -> Result<TypstProject, RenderError> {
     let front = serde_json::to_vec(&bundle_data(reports, draft))
         .map_err(|e| RenderError::Data(e.to_string()))?;
     let data: Vec<(String, Vec<u8>)> = reports
@@ -220,7 +240,7 @@ pub fn compile_bundle(
             data_json: bytes,
         })
         .collect();
-    engine.compile_bundle(&front, &items)
+    engine.bundle_project(&front, &items)
 }
 
 #[cfg(test)]

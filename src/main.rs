@@ -45,6 +45,9 @@ struct Assets {
     /// 用户表样文件夹 (user forms)
     #[arg(long = "templates", value_name = "DIR")]
     templates: Vec<PathBuf>,
+    /// 另把排版用的 Typst 工程写到此文件夹（main.typ、数据、表样），可用 typst compile 复现 (write the Typst project)
+    #[arg(long = "emit-typst", value_name = "DIR")]
+    emit_typst: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -641,8 +644,18 @@ fn render(
         };
         let glyphs = jixiao::document::glyph_problems(engine, report);
         print_problems(checked, report, &glyphs);
-        let compiled = jixiao::document::compile_form(engine, report, options.draft)
+        let project = jixiao::document::form_project(engine, report, options.draft)
             .map_err(|e| e.to_string())?;
+        if let Some(dir) = &assets.emit_typst {
+            // One project: DIR itself; several: DIR/<file stem>/.
+            let dir = if several {
+                dir.join(report.path.file_stem().unwrap_or_default())
+            } else {
+                dir.clone()
+            };
+            emit_typst(engine, &project, &dir, checked)?;
+        }
+        let compiled = engine.compile_project(project).map_err(|e| e.to_string())?;
         for w in compiled.warnings() {
             eprintln!("模板警告：{w}");
         }
@@ -687,6 +700,34 @@ fn render(
         }
     }
     Ok(code)
+}
+
+/// `--emit-typst DIR`: the Typst project beside the output, never over an input.
+fn emit_typst(
+    engine: &Engine,
+    project: &jixiao::render::TypstProject,
+    dir: &Path,
+    checked: &Checked,
+) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        format!(
+            "无法创建文件夹 {}：{}",
+            dir.display(),
+            jixiao::output::describe_io(&e)
+        )
+    })?;
+    let planned = [(dir.join("main.typ"), dir.to_path_buf())];
+    jixiao::output::guard(&inputs(checked), &planned).map_err(|e| e.to_string())?;
+    let written = engine
+        .emit_project(project, dir)
+        .map_err(|e| e.to_string())?;
+    eprintln!(
+        "已写入 Typst 工程 {}（{} 个文件）；复现：typst compile --font-path fonts --ignore-system-fonts {}",
+        dir.display(),
+        written.len(),
+        dir.join("main.typ").display()
+    );
+    Ok(())
 }
 
 /// Every file a run read: project files and folder defaults, which no output may replace.
@@ -826,8 +867,12 @@ fn bundle(
     }
     let engine = engine(assets)?;
     let ordered = jixiao::document::bundle_order(&checked.reports);
-    let compiled =
-        jixiao::document::compile_bundle(&engine, &ordered, draft).map_err(|e| e.to_string())?;
+    let project =
+        jixiao::document::bundle_project(&engine, &ordered, draft).map_err(|e| e.to_string())?;
+    if let Some(dir) = &assets.emit_typst {
+        emit_typst(&engine, &project, dir, checked)?;
+    }
+    let compiled = engine.compile_project(project).map_err(|e| e.to_string())?;
     let title = jixiao::document::bundle_data(&ordered, draft)["title"]
         .as_str()
         .unwrap_or_default()

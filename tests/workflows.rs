@@ -777,3 +777,69 @@ fn bundle_sheet_names_are_short_unique_and_valid() {
         "{names:?}"
     );
 }
+
+/// The Python binding of Typst 0.15 (PyPI `typst`), installed once if missing, like poppler.
+fn python_typst() -> bool {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    let present = || {
+        Command::new("python3")
+            .args(["-c", "import typst"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    ONCE.call_once(|| {
+        if !present() {
+            eprintln!("installing the Python binding of Typst 0.15 for the --emit-typst test");
+            let _ = Command::new("python3")
+                .args(["-m", "pip", "install", "-q", "typst==0.15.0"])
+                .status();
+        }
+    });
+    present()
+}
+
+/// `--emit-typst DIR` writes the Typst project jixiao compiles; Typst itself (the 0.15 Python
+/// binding, with only the repository's fonts) lays out the same pages from it.
+#[test]
+fn emitted_typst_project_compiles_to_the_same_pages() {
+    assert!(
+        python_typst(),
+        "python3 -m pip install typst==0.15.0 failed"
+    );
+    let folder = Folder::new();
+    let fonts = std::fs::canonicalize("fonts").unwrap();
+    let cases = [
+        ("render", "examples/mof-2020/信息化运维经费.toml"),
+        (
+            "render",
+            "examples/inner-mongolia/流动人员档案管理经费.toml",
+        ),
+        ("bundle", "examples/mof-2020"),
+    ];
+    for (i, (command, input)) in cases.iter().enumerate() {
+        let out = folder.path().join(format!("{i}.pdf"));
+        let emit = folder.path().join(format!("typst-{i}"));
+        let mut args = vec![*command, *input, "-o", out.to_str().unwrap()];
+        args.extend(["--emit-typst", emit.to_str().unwrap(), "--draft"]);
+        let (code, _, stderr) = jixiao(&args);
+        assert!(code == 0, "{command} {input}: {stderr}");
+        assert!(emit.join("main.typ").is_file() && emit.join("common.typ").is_file());
+        let typst_pdf = folder.path().join(format!("{i}-typst.pdf"));
+        let script = "import sys, typst; typst.compile(sys.argv[1], output=sys.argv[2], \
+                      font_paths=[sys.argv[3]], ignore_system_fonts=True)";
+        let status = Command::new("python3")
+            .args(["-c", script])
+            .arg(emit.join("main.typ"))
+            .arg(&typst_pdf)
+            .arg(&fonts)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "typst compile failed: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        assert_eq!(pages(&typst_pdf), pages(&out), "{input}");
+        assert_eq!(pdftotext(&typst_pdf), pdftotext(&out), "{input}");
+    }
+}

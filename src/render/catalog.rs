@@ -228,6 +228,18 @@ impl FormEntry {
         }
     }
 
+    /// Every regular file of this form's folder, as (relative path, bytes), sorted; for
+    /// `--emit-typst`. Symlinks and anything outside the folder are left out.
+    pub(crate) fn all_files(&self) -> Result<Vec<(String, Vec<u8>)>, std::io::Error> {
+        let mut out = Vec::new();
+        match &self.files {
+            FormFiles::Embedded(dir) => collect_embedded(dir, dir.path(), &mut out),
+            FormFiles::Disk(root) => collect_disk(root, root, &mut out, 0)?,
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
+    }
+
     /// A human-facing path for diagnostics.
     pub(crate) fn display_path(&self, rel: &str) -> String {
         match &self.files {
@@ -235,4 +247,39 @@ impl FormEntry {
             FormFiles::Disk(root) => root.join(rel).display().to_string(),
         }
     }
+}
+
+fn collect_embedded(dir: &Dir<'static>, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for file in dir.files() {
+        if let Ok(rel) = file.path().strip_prefix(base) {
+            out.push((rel.to_string_lossy().replace('\\', "/"), file.contents().to_vec()));
+        }
+    }
+    for sub in dir.dirs() {
+        collect_embedded(sub, base, out);
+    }
+}
+
+fn collect_disk(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<(String, Vec<u8>)>,
+    depth: usize,
+) -> Result<(), std::io::Error> {
+    if depth > 8 {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let path = entry.path();
+        if kind.is_dir() {
+            collect_disk(root, &path, out, depth + 1)?;
+        } else if kind.is_file()
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            out.push((rel.to_string_lossy().replace('\\', "/"), std::fs::read(&path)?));
+        }
+    }
+    Ok(())
 }

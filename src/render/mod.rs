@@ -25,7 +25,7 @@ mod world;
 mod tests;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use typst::diag::Warned;
 use typst::foundations::{Datetime, Smart};
@@ -103,6 +103,15 @@ pub struct Engine {
     fonts: FontStore,
     catalog: Catalog,
     today: Option<(i32, u8, u8)>,
+}
+
+/// What one compile reads: the generated `main.typ`, the generated data documents (virtual
+/// paths such as `/data.json`), and the forms it imports.
+#[derive(Debug, Clone)]
+pub struct TypstProject {
+    pub main: String,
+    pub files: Vec<(String, Vec<u8>)>,
+    pub forms: Vec<String>,
 }
 
 /// A laid-out document plus the warnings of its compilation.
@@ -231,8 +240,18 @@ impl Engine {
         Ok(())
     }
 
-    /// Render one form from its data document (see `templates/README.md`).
+    /// Render one form from its data document (see `docs/forms.md`).
     pub fn compile_form(&self, form_id: &str, data_json: &[u8]) -> Result<Compiled, RenderError> {
+        let project = self.form_project(form_id, data_json)?;
+        self.compile_main(project.main, project.files)
+    }
+
+    /// The Typst project of one form: `main.typ` and the data document it reads.
+    pub fn form_project(
+        &self,
+        form_id: &str,
+        data_json: &[u8],
+    ) -> Result<TypstProject, RenderError> {
         self.check_form(form_id)?;
         check_json(data_json)?;
         let main = format!(
@@ -243,7 +262,11 @@ impl Engine {
              #show: setup.with(data)\n\
              #form(data)\n"
         );
-        self.compile_main(main, vec![("/data.json".into(), data_json.to_vec())])
+        Ok(TypstProject {
+            main,
+            files: vec![("/data.json".into(), data_json.to_vec())],
+            forms: vec![form_id.to_string()],
+        })
     }
 
     /// Render a department bundle in one document: `bundle_json` (cover and
@@ -255,6 +278,16 @@ impl Engine {
         bundle_json: &[u8],
         items: &[BundleItem<'_>],
     ) -> Result<Compiled, RenderError> {
+        let project = self.bundle_project(bundle_json, items)?;
+        self.compile_main(project.main, project.files)
+    }
+
+    /// The Typst project of a bundle (see [`Engine::compile_bundle`]).
+    pub fn bundle_project(
+        &self,
+        bundle_json: &[u8],
+        items: &[BundleItem<'_>],
+    ) -> Result<TypstProject, RenderError> {
         check_json(bundle_json)?;
         let mut imports = String::new();
         let mut body = String::new();
@@ -289,7 +322,55 @@ impl Engine {
              #bundle-front(bundle)\n\
              {body}"
         );
-        self.compile_main(main, files)
+        Ok(TypstProject {
+            main,
+            files,
+            forms: seen.iter().map(|f| f.to_string()).collect(),
+        })
+    }
+
+    /// Compile a project made by [`Engine::form_project`] or [`Engine::bundle_project`].
+    pub fn compile_project(&self, project: TypstProject) -> Result<Compiled, RenderError> {
+        self.compile_main(project.main, project.files)
+    }
+
+    /// Write a Typst project as the self-contained folder jixiao compiles: `main.typ`, the data
+    /// documents, `common.typ` and every file of the forms it uses, so that
+    /// `typst compile --font-path fonts DIR/main.typ` lays out the same pages (`--emit-typst`).
+    /// Returns the files written, relative to `dir`.
+    pub fn emit_project(&self, project: &TypstProject, dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
+        let mut files: Vec<(String, Vec<u8>)> = vec![("/main.typ".into(), project.main.clone().into_bytes())];
+        files.extend(project.files.iter().cloned());
+        if let Some(common) = self.builtin_common() {
+            files.push(("/common.typ".into(), common.to_vec()));
+        }
+        for id in &project.forms {
+            if let Some(form) = self.catalog.forms.get(id) {
+                for (rel, bytes) in form.all_files().map_err(|e| RenderError::Io {
+                    path: dir.to_path_buf(),
+                    message: crate::output::describe_io(&e),
+                })? {
+                    files.push((format!("/forms/{id}/{rel}"), bytes));
+                }
+            }
+        }
+        let mut written = Vec::new();
+        for (virtual_path, bytes) in files {
+            let rel = PathBuf::from(virtual_path.trim_start_matches('/'));
+            let target = dir.join(&rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| RenderError::Io {
+                    path: parent.to_path_buf(),
+                    message: crate::output::describe_io(&e),
+                })?;
+            }
+            crate::output::write_atomic(&target, &bytes).map_err(|e| RenderError::Io {
+                path: target.clone(),
+                message: e.to_string(),
+            })?;
+            written.push(rel);
+        }
+        Ok(written)
     }
 
     fn compile_main(
