@@ -252,7 +252,10 @@ impl FormEntry {
 fn collect_embedded(dir: &Dir<'static>, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     for file in dir.files() {
         if let Ok(rel) = file.path().strip_prefix(base) {
-            out.push((rel.to_string_lossy().replace('\\', "/"), file.contents().to_vec()));
+            out.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                file.contents().to_vec(),
+            ));
         }
     }
     for sub in dir.dirs() {
@@ -278,7 +281,10 @@ fn collect_disk(
         } else if kind.is_file()
             && let Ok(rel) = path.strip_prefix(root)
         {
-            out.push((rel.to_string_lossy().replace('\\', "/"), std::fs::read(&path)?));
+            out.push((
+                rel.to_string_lossy().replace('\\', "/"),
+                std::fs::read(&path)?,
+            ));
         }
     }
     Ok(())

@@ -338,8 +338,13 @@ impl Engine {
     /// documents, `common.typ` and every file of the forms it uses, so that
     /// `typst compile --font-path fonts DIR/main.typ` lays out the same pages (`--emit-typst`).
     /// Returns the files written, relative to `dir`.
-    pub fn emit_project(&self, project: &TypstProject, dir: &Path) -> Result<Vec<PathBuf>, RenderError> {
-        let mut files: Vec<(String, Vec<u8>)> = vec![("/main.typ".into(), project.main.clone().into_bytes())];
+    pub fn emit_project(
+        &self,
+        project: &TypstProject,
+        dir: &Path,
+    ) -> Result<Vec<PathBuf>, RenderError> {
+        let mut files: Vec<(String, Vec<u8>)> =
+            vec![("/main.typ".into(), project.main.clone().into_bytes())];
         files.extend(project.files.iter().cloned());
         if let Some(common) = self.builtin_common() {
             files.push(("/common.typ".into(), common.to_vec()));
