@@ -118,14 +118,47 @@ enum Command {
     },
     /// 新建项目文件骨架 (write a commented scaffold)
     New {
+        /// 要新建的项目文件 (the file to create)
         file: PathBuf,
+        /// 表样 (form id)
         #[arg(long, default_value = "mof-2020")]
         form: String,
-        /// 评价年度 (evaluation year)
-        #[arg(long, default_value = "2025")]
-        year: i32,
+        /// 评价年度；默认 2025，或 --from 文件的下一年 (evaluation year)
+        #[arg(long)]
+        year: Option<i32>,
+        /// 以去年的项目文件为底：保留目标、分值和结构，清空实际完成情况 (start from last year's file)
+        #[arg(long, value_name = "OLD.toml")]
+        from: Option<PathBuf>,
+        /// 用户表样文件夹 (user forms)
         #[arg(long = "templates", value_name = "DIR")]
         templates: Vec<PathBuf>,
+    },
+    /// 比较两个版本：执行率、得分、总分、等级与问题的变化 (what a change did to the figures)
+    Diff {
+        /// 旧版本：文件、文件夹或 git 版本（如 HEAD~1、v2024）(old: path or git revision)
+        old: String,
+        /// 新版本：文件、文件夹或 git 版本；省略时为工作区 (new: path or revision; default the work tree)
+        new: Option<String>,
+        /// 只比较这些路径（git 版本时），写在 -- 之后 (limit to these paths)
+        #[arg(last = true)]
+        paths: Vec<PathBuf>,
+        /// 输出格式 (output format)
+        #[arg(long, value_enum, default_value = "table")]
+        format: DiffFormat,
+        /// 用户表样文件夹 (user forms)
+        #[arg(long = "templates", value_name = "DIR")]
+        templates: Vec<PathBuf>,
+    },
+    /// 转入下一年：由今年的项目文件夹生成明年的，保留目标、分值、注释，清空实际值 (next year's files)
+    Rollover {
+        /// 今年的项目文件夹 (this year's folder)
+        dir: PathBuf,
+        /// 新的评价年度 (the new year)
+        #[arg(long)]
+        year: i32,
+        /// 新文件夹（不能已有同名文件）(the new folder)
+        #[arg(short, long, value_name = "NEWDIR")]
+        output: PathBuf,
     },
     /// 列出可用表样 (list forms)
     Forms {
@@ -180,6 +213,16 @@ enum Command {
         #[arg(long = "templates", value_name = "DIR")]
         templates: Vec<PathBuf>,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// 给人看 (for people)
+    Table,
+    /// JSON
+    Json,
+    /// Markdown，可贴到合并请求 (for a merge request)
+    Markdown,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -284,7 +327,7 @@ fn usage_error(error: clap::Error) -> ExitCode {
                 m.push_str(&format!("；是否想写“{suggested}”？"));
             }
             m.push_str(
-                "；可用命令：check、render、bundle、new、forms、schema、watch、export、import、completions",
+                "；可用命令：check、render、bundle、new、rollover、forms、schema、watch、export、import、completions",
             );
             m
         }
@@ -388,12 +431,52 @@ fn run(cli: Cli) -> Result<u8, String> {
             let xlsx = format.map_or(xlsx_output(output.as_deref()), |f| f == BundleFormat::Xlsx);
             bundle(&checked, &dir, output.as_deref(), draft, xlsx, &assets)
         }
+        Command::Rollover { dir, year, output } => rollover(&dir, year, &output),
+        Command::Diff {
+            old,
+            new,
+            paths,
+            format,
+            templates,
+        } => {
+            let forms = forms(&templates)?;
+            diff(&old, new.as_deref(), &paths, format, &forms)
+        }
+        Command::New {
+            file,
+            form,
+            year,
+            from: Some(old),
+            ..
+        } => {
+            if file.symlink_metadata().is_ok() {
+                return Err(format!(
+                    "{} 已存在，不覆盖 (refusing to overwrite)",
+                    file.display()
+                ));
+            }
+            let year = match year {
+                Some(y) => y,
+                None => next_year_of(&old)?,
+            };
+            let _ = form;
+            roll_file(&old, &file, year)?;
+            eprintln!(
+                "已写入 {}（{year}年度，由 {} 转入）；填写 \"\" 处后运行 jixiao check {}",
+                file.display(),
+                old.display(),
+                file.display()
+            );
+            Ok(0)
+        }
         Command::New {
             file,
             form,
             year,
             templates,
+            from: None,
         } => {
+            let year = year.unwrap_or(2025);
             let forms = forms(&templates)?;
             let Some(spec) = forms.get(&form) else {
                 let ids: Vec<&str> = forms.ids().collect();
@@ -700,6 +783,194 @@ fn render(
         }
     }
     Ok(code)
+}
+
+/// Check one side of a diff: a path as it is, or a git revision copied into `scratch`.
+/// Returns the checked projects and the root their paths are relative to.
+fn diff_side(
+    side: Option<&str>,
+    paths: &[PathBuf],
+    scratch: &Path,
+    forms: &Forms,
+) -> Result<(Checked, PathBuf), String> {
+    let check = |targets: &[PathBuf]| match jixiao::check(targets, forms) {
+        Ok(c) => Ok(c),
+        Err(jixiao::LoadError::NoProjects(_)) => Ok(Checked {
+            sources: Default::default(),
+            reports: Vec::new(),
+        }),
+        Err(e) => Err(e.to_string()),
+    };
+    match side {
+        Some(p) if Path::new(p).exists() => {
+            let path = PathBuf::from(p);
+            let root = if path.is_dir() {
+                path.clone()
+            } else {
+                path.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
+            Ok((check(&[path])?, root))
+        }
+        Some(rev) => {
+            let scope = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths.to_vec()
+            };
+            jixiao::diff::checkout_revision(rev, &scope, scratch)?;
+            let targets: Vec<PathBuf> = scope
+                .iter()
+                .map(|p| scratch.join(p))
+                .filter(|p| p.exists())
+                .collect();
+            let checked = if targets.is_empty() {
+                check(&[])?
+            } else {
+                check(&targets)?
+            };
+            Ok((checked, scratch.to_path_buf()))
+        }
+        None => {
+            let scope = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths.to_vec()
+            };
+            Ok((check(&scope)?, PathBuf::from(".")))
+        }
+    }
+}
+
+/// `jixiao diff OLD [NEW] [-- PATH…]`.
+fn diff(
+    old: &str,
+    new: Option<&str>,
+    paths: &[PathBuf],
+    format: DiffFormat,
+    forms: &Forms,
+) -> Result<u8, String> {
+    if Path::new(old).exists() && new.is_none() {
+        return Err(format!(
+            "比较两个文件或文件夹时需要给出新的一个：jixiao diff {old} 新路径"
+        ));
+    }
+    let scratch = tempfile::tempdir().map_err(|e| jixiao::output::describe_io(&e))?;
+    let (old_checked, old_root) = diff_side(Some(old), paths, &scratch.path().join("old"), forms)?;
+    let (new_checked, new_root) = diff_side(new, paths, &scratch.path().join("new"), forms)?;
+    let result = jixiao::diff::compare(&old_checked, &old_root, &new_checked, &new_root);
+    let text = match format {
+        DiffFormat::Table => jixiao::diff::to_table(&result),
+        DiffFormat::Markdown => jixiao::diff::to_markdown(&result),
+        DiffFormat::Json => {
+            let mut t = serde_json::to_string_pretty(&result).map_err(|e| e.to_string())?;
+            t.push('\n');
+            t
+        }
+    };
+    write_stdout(text.as_bytes())?;
+    Ok(if result.introduces_error() {
+        EXIT_DATA
+    } else {
+        0
+    })
+}
+
+/// The year after the one a project file states, itself or through its folder's `jixiao.toml`
+/// (for `new --from` without `--year`).
+fn next_year_of(old: &Path) -> Result<i32, String> {
+    let checked =
+        jixiao::check(&[old.to_path_buf()], &Forms::builtin()).map_err(|e| e.to_string())?;
+    checked
+        .reports
+        .first()
+        .and_then(|r| r.project.as_ref())
+        .map(|p| p.year)
+        .filter(|y| *y > 0)
+        .map(|y| y + 1)
+        .ok_or_else(|| format!("{} 没有可读的 year，请用 --year 指定新年度", old.display()))
+}
+
+/// One file rolled over to `year`, written to `to` (never over an existing file).
+fn roll_file(from: &Path, to: &Path, year: i32) -> Result<(), String> {
+    if !(1990..=2100).contains(&year) {
+        return Err(format!("评价年度 {year} 不在 1990～2100 之间"));
+    }
+    if to.symlink_metadata().is_ok() {
+        return Err(format!(
+            "{} 已存在，不覆盖 (refusing to overwrite)",
+            to.display()
+        ));
+    }
+    let text = std::fs::read_to_string(from).map_err(|e| {
+        format!(
+            "无法读取 {}：{}",
+            from.display(),
+            jixiao::output::describe_io(&e)
+        )
+    })?;
+    let next =
+        jixiao::rollover::rollover(&text, year).map_err(|e| format!("{}：{e}", from.display()))?;
+    jixiao::output::write_atomic(to, next.as_bytes()).map_err(|e| e.to_string())
+}
+
+/// `jixiao rollover DIR --year Y -o NEWDIR`: every project file and `jixiao.toml` of DIR (and
+/// its subfolders) rolled over into the same place under NEWDIR, then checked.
+fn rollover(dir: &Path, year: i32, output: &Path) -> Result<u8, String> {
+    if !dir.is_dir() {
+        return Err(format!("{} 不是文件夹", dir.display()));
+    }
+    let files = jixiao::load::discover(&[dir.to_path_buf()]).map_err(|e| e.to_string())?;
+    let mut all: Vec<PathBuf> = files;
+    // The folder defaults files come along (discover leaves them out).
+    let mut folders: Vec<PathBuf> = all
+        .iter()
+        .filter_map(|f| f.parent().map(Path::to_path_buf))
+        .collect();
+    folders.push(dir.to_path_buf());
+    folders.sort();
+    folders.dedup();
+    for folder in folders {
+        let defaults = folder.join(jixiao::load::FOLDER_FILE);
+        if defaults.is_file() {
+            all.push(defaults);
+        }
+    }
+    // Plan every target first: nothing is written if any would replace a file.
+    let mut plan = Vec::new();
+    for from in &all {
+        let rel = from.strip_prefix(dir).unwrap_or(from);
+        let to = output.join(rel);
+        if to.symlink_metadata().is_ok() {
+            return Err(format!(
+                "{} 已存在；rollover 不覆盖任何文件，请换一个新文件夹",
+                to.display()
+            ));
+        }
+        plan.push((from.clone(), to));
+    }
+    for (from, to) in &plan {
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                format!(
+                    "无法创建 {}：{}",
+                    parent.display(),
+                    jixiao::output::describe_io(&e)
+                )
+            })?;
+        }
+        roll_file(from, to, year)?;
+    }
+    eprintln!(
+        "已写入 {}（{} 个文件，{year}年度）；以下是还需填写的空白：",
+        output.display(),
+        plan.len()
+    );
+    let forms = Forms::builtin();
+    let checked = jixiao::check(&[output.to_path_buf()], &forms).map_err(|e| e.to_string())?;
+    for r in &checked.reports {
+        print_problems(&checked, r, &[]);
+    }
+    Ok(0)
 }
 
 /// `--emit-typst DIR`: the Typst project beside the output, never over an input.

@@ -184,6 +184,14 @@ fn computed_score(
     let target_text = ind.target.as_ref().map_or("", |t| t.value.as_str());
     let actual_text = ind.actual.as_ref().map_or("", |t| t.value.as_str());
     let actual = target::parse(actual_text);
+    // A blank actual is a cell still to fill, whatever the target.
+    if actual_text.trim().is_empty() && ind.score.is_none() {
+        problems.push(
+            Problem::error("missing-field", ind.path("actual"), "实际完成值未填写")
+                .at(ind.actual.as_ref().map(|a| a.loc.clone())),
+        );
+        return (None, Method::Stated);
+    }
 
     // §5 Tiers: the first tier B reaches gives the score, none gives 0 (上海满意度).
     if !ind.tiers.is_empty() {

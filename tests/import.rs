@@ -1046,7 +1046,8 @@ fn ods_reads_like_xlsx() {
 
 /// Workbook XML as other programs write it: rich text runs with a phonetic guide, inline
 /// strings, formula strings, booleans, errors, cells without `r`, an absolute relationship
-/// target, a chart sheet, a date, a "0.0%" custom format, an empty merged range.
+/// target, a chart sheet, a date, a "0.0%" custom format, an empty merged range, a formula
+/// saved without its result.
 #[test]
 fn workbook_xml_variants() {
     let workbook = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -1070,7 +1071,7 @@ fn workbook_xml_variants() {
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
 <row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>内联</t></is></c></row>
 <row><c t="str"><f>A1</f><v>公式文字</v></c><c t="b"><v>1</v></c><c t="e"><v>#DIV/0!</v></c></row>
-<row r="3"><c r="A3" s="1"><v>0.12345</v></c><c r="B3" s="2"><v>45382</v></c><c r="C3" s="3"><v>507277.514</v></c><c r="D3" t="s"><v>1</v></c><c r="E3"><v>0.1</v></c></row>
+<row r="3"><c r="A3" s="1"><v>0.12345</v></c><c r="B3" s="2"><v>45382</v></c><c r="C3" s="3"><v>507277.514</v></c><c r="D3" t="s"><v>1</v></c><c r="E3"><v>0.1</v></c><c r="F3"><f>C3/B3</f></c></row>
 </sheetData><mergeCells count="1"><mergeCell ref="A5:C6"/></mergeCells></worksheet>"#;
     let root_rels = r#"<?xml version="1.0" encoding="UTF-8"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
@@ -1119,6 +1120,324 @@ fn workbook_xml_variants() {
     );
     assert_eq!(at("表一!D3").text, "年初预 算数\n第二行");
     assert_eq!(at("表一!E3").text, "0.1");
+    assert_eq!(
+        at("表一!F3").text,
+        "=C3/B3",
+        "a formula without its result shows"
+    );
     let merged = at("表一!A5");
     assert_eq!((merged.rows, merged.cols), (2, 3));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every example, laid out with its form's own labels, imported back
+
+/// A form's label from its form.toml.
+fn label(spec: &jixiao::forms::FormSpec, key: &str, default: &str) -> String {
+    spec.labels
+        .get(key)
+        .and_then(|v| v.as_str())
+        .unwrap_or(default)
+        .to_string()
+}
+
+/// The project of `report` laid out as its form prints it, from row `top`; text cells only,
+/// 一级/二级 names only on the first row of their group. Returns the next free row.
+fn layout(s: &mut Sheet, top: u32, report: &jixiao::Report) -> u32 {
+    let p = report.project.as_ref().unwrap();
+    let spec = report.form.as_ref().unwrap();
+    let id = spec.id.as_str();
+    let mut r = top;
+    let title = match id {
+        "chongqing" => format!("{}年度{}", p.year, spec.title),
+        "xinjiang" => format!("{}{}", p.info.name, spec.title),
+        _ => spec.title.clone(),
+    };
+    s.merged(r, 0, r, 8, &title);
+    r += 1;
+    if id == "chongqing" {
+        if let Some(serial) = &p.info.serial {
+            s.text(r, 0, &format!("项目序号：{serial}"));
+            r += 1;
+        }
+        s.text(
+            r,
+            0,
+            &format!("金额单位：{}（保留两位小数）", p.unit.label()),
+        );
+    } else {
+        s.merged(r, 0, r, 8, &format!("（{} 年度）", p.year));
+    }
+    r += 1;
+    let coded = |code: &Option<String>, name: &str| match code {
+        Some(c) => format!("({c}){name}"),
+        None => name.to_string(),
+    };
+    let name_row = |s: &mut Sheet, r: u32| {
+        s.merged(r, 0, r, 1, &label(spec, "project_name", "项目名称"));
+        s.merged(r, 2, r, 8, &p.info.name);
+    };
+    if id == "chongqing" {
+        s.merged(r + 1, 0, r + 1, 1, "");
+        name_row(s, r + 1);
+    } else {
+        name_row(s, r);
+        r += 1;
+    }
+    s.merged(r, 0, r, 1, &label(spec, "department", "主管部门"));
+    s.merged(
+        r,
+        2,
+        r,
+        4,
+        &coded(&p.info.department_code, &p.info.department),
+    );
+    s.text(r, 5, &label(spec, "implementer", "实施单位"));
+    s.merged(
+        r,
+        6,
+        r,
+        8,
+        &coded(&p.info.implementer_code, &p.info.implementer),
+    );
+    r += if id == "chongqing" { 2 } else { 1 };
+    // 项目资金
+    let funds_label = if id == "chongqing" {
+        "项目资金".to_string()
+    } else {
+        format!("项目资金（{}）", p.unit.label())
+    };
+    s.merged(r, 0, r + spec.fund_rows.len() as u32, 0, &funds_label);
+    for (c, l) in [
+        "年初预算数",
+        "全年预算数",
+        "全年执行数",
+        "分值",
+        "执行率",
+        "得分",
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.text(r, 2 + c as u16, l);
+    }
+    for row in &spec.fund_rows {
+        r += 1;
+        s.text(r, 1, &row.label);
+        let line = if row.key == "total" {
+            p.funds.total.as_ref()
+        } else {
+            p.funds.sources.iter().find(|f| f.key == row.key)
+        };
+        let Some(line) = line else { continue };
+        for (c, v) in [&line.initial, &line.budget, &line.executed]
+            .iter()
+            .enumerate()
+        {
+            if let Some(v) = v {
+                s.text(r, 2 + c as u16, &v.value.to_string());
+            }
+        }
+        if row.key == "total" {
+            s.text(r, 5, "10");
+        }
+        if let Some(rate) = &line.stated_rate {
+            s.text(r, 6, &rate.text);
+        }
+        if let Some(score) = &line.stated_score {
+            s.text(r, 7, &score.text);
+        }
+    }
+    // 年度总体目标
+    r += 1;
+    s.merged(r, 0, r + 1, 0, &label(spec, "goals", "年度总体目标"));
+    s.merged(r, 1, r, 4, &label(spec, "goals_planned", "预期目标"));
+    s.merged(r, 5, r, 8, &label(spec, "goals_achieved", "实际完成情况"));
+    if let Some(planned) = &p.planned {
+        s.merged(r + 1, 1, r + 1, 4, &planned.value);
+    }
+    if let Some(achieved) = &p.achieved {
+        s.merged(r + 1, 5, r + 1, 8, &achieved.value);
+    }
+    // 绩效指标
+    r += 2;
+    let block = label(spec, "indicator_block", "绩效指标").replace("{weight}", "90");
+    s.merged(r, 0, r + p.indicators.len() as u32, 0, &block);
+    let reason = label(spec, "reason_header", "偏差原因分析及改进措施");
+    for (c, l) in [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        reason.as_str(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        s.text(r, 1 + c as u16, l);
+    }
+    let level1_format = label(spec, "level1_format", "{name}");
+    let printed_level2 = |l2: &str| {
+        spec.labels
+            .get("level2_names")
+            .and_then(|t| t.get(l2))
+            .and_then(|v| v.as_str())
+            .unwrap_or(l2)
+            .to_string()
+    };
+    let (mut last1, mut last2) = (String::new(), String::new());
+    for ind in &p.indicators {
+        r += 1;
+        if ind.level1 != last1 {
+            let weight: rust_decimal::Decimal = p
+                .indicators
+                .iter()
+                .filter(|i| i.level1 == ind.level1)
+                .map(|i| i.weight_value())
+                .sum();
+            let printed = level1_format
+                .replace("{name}", &ind.level1)
+                .replace("{weight}", &weight.to_string());
+            s.text(r, 1, &printed);
+            last1 = ind.level1.clone();
+            last2.clear();
+        }
+        if ind.level2 != last2 {
+            s.text(r, 2, &printed_level2(&ind.level2));
+            last2 = ind.level2.clone();
+        }
+        s.text(r, 3, &ind.name);
+        let texts = [
+            ind.target.as_ref().map(|f| f.value.clone()),
+            ind.actual.as_ref().map(|f| f.value.clone()),
+            ind.weight.as_ref().map(|f| f.value.to_string()),
+            ind.score.as_ref().map(|f| f.value.to_string()),
+            ind.reason.as_ref().map(|f| f.value.clone()),
+        ];
+        for (c, t) in texts.iter().enumerate() {
+            if let Some(t) = t {
+                s.text(r, 4 + c as u16, t);
+            }
+        }
+    }
+    r += 1;
+    s.merged(r, 0, r, 5, &label(spec, "total", "总分"));
+    let weights: rust_decimal::Decimal = p.indicators.iter().map(|i| i.weight_value()).sum();
+    // (A 分值 sum without a 总分 would be listed as not imported: printed only with one.)
+    if let Some(total) = &p.stated_total {
+        s.text(r, 6, &(weights + rust_decimal::Decimal::TEN).to_string());
+        s.text(r, 7, &total.text);
+    }
+    r + 2
+}
+
+#[test]
+fn every_example_round_trips_through_a_workbook() {
+    let forms = jixiao::Forms::builtin();
+    for region in [
+        "mof-2020",
+        "beijing",
+        "shanghai",
+        "chongqing",
+        "inner-mongolia",
+        "xinjiang",
+    ] {
+        let dir = PathBuf::from("examples").join(region);
+        let examples = jixiao::check(std::slice::from_ref(&dir), &forms).unwrap();
+        let mut sheet = Sheet::new(region);
+        let mut row = 0;
+        for report in &examples.reports {
+            row = layout(&mut sheet, row, report);
+        }
+        let folder = Folder::new();
+        let input = write_file(&folder, &format!("{region}.xlsx"), &xlsx(&[sheet]));
+        let out = folder.path().join("out");
+        let outcome = jixiao::import::import(
+            std::slice::from_ref(&input),
+            &jixiao::import::Options {
+                output: Some(out.clone()),
+                ..Default::default()
+            },
+            &forms,
+        )
+        .unwrap_or_else(|e| panic!("{region}: {e}"));
+        assert_eq!(
+            outcome.projects.len(),
+            examples.reports.len(),
+            "{region}: {:?}",
+            outcome.notes
+        );
+        let imported = jixiao::check(&outcome.projects, &forms).unwrap();
+        for (got, want) in imported.reports.iter().zip(&examples.reports) {
+            let (g, w) = (got.project.as_ref(), want.project.as_ref().unwrap());
+            let g = g.unwrap_or_else(|| panic!("{region}: {:?}", got.problems));
+            let what = format!("{region}/{}", w.info.name);
+            let text = read(&got.path);
+            assert!(!text.contains("未能对应"), "{what}: {text}");
+            assert_eq!(g.form, w.form, "{what}: form guessed from the labels");
+            assert_eq!(g.year, w.year, "{what}");
+            assert_eq!(g.unit, w.unit, "{what}");
+            assert_eq!(g.info.name, w.info.name, "{what}");
+            assert_eq!(g.info.department, w.info.department, "{what}");
+            assert_eq!(g.info.department_code, w.info.department_code, "{what}");
+            assert_eq!(g.info.implementer, w.info.implementer, "{what}");
+            assert_eq!(g.info.implementer_code, w.info.implementer_code, "{what}");
+            assert_eq!(g.info.serial, w.info.serial, "{what}");
+            let figures = |row: Option<&jixiao::model::FundRow>| {
+                row.map(|f| {
+                    (
+                        f.key,
+                        [&f.initial, &f.budget, &f.executed].map(|v| v.as_ref().map(|v| v.value)),
+                        f.stated_rate.as_ref().map(|s| s.text.clone()),
+                        f.stated_score.as_ref().map(|s| s.text.clone()),
+                    )
+                })
+            };
+            assert_eq!(
+                figures(g.funds.total.as_ref()),
+                figures(w.funds.total.as_ref()),
+                "{what}"
+            );
+            let sources = |p: &jixiao::model::Project| {
+                p.funds
+                    .sources
+                    .iter()
+                    .map(|f| figures(Some(f)))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(sources(g), sources(w), "{what}");
+            // A blank cell and `actual = ""` print the same.
+            let text_of = |f: &Option<jixiao::model::Field<String>>| {
+                f.as_ref()
+                    .map(|f| f.value.clone())
+                    .filter(|t| !t.is_empty())
+            };
+            assert_eq!(text_of(&g.planned), text_of(&w.planned), "{what}");
+            assert_eq!(text_of(&g.achieved), text_of(&w.achieved), "{what}");
+            assert_eq!(g.indicators.len(), w.indicators.len(), "{what}");
+            for (a, b) in g.indicators.iter().zip(&w.indicators) {
+                let key = |i: &jixiao::model::Indicator| {
+                    (
+                        i.level1.clone(),
+                        i.level2.clone(),
+                        i.name.clone(),
+                        text_of(&i.target),
+                        text_of(&i.actual),
+                        i.weight.as_ref().map(|v| v.value),
+                        i.score.as_ref().map(|v| v.value),
+                        text_of(&i.reason),
+                    )
+                };
+                assert_eq!(key(a), key(b), "{what}");
+            }
+            assert_eq!(
+                g.stated_total.as_ref().map(|s| s.text.clone()),
+                w.stated_total.as_ref().map(|s| s.text.clone()),
+                "{what}"
+            );
+        }
+    }
 }

@@ -843,3 +843,186 @@ fn emitted_typst_project_compiles_to_the_same_pages() {
         assert_eq!(pdftotext(&typst_pdf), pdftotext(&out), "{input}");
     }
 }
+
+/// `rollover` of every example folder: the new files check with only blanks to fill, keep every
+/// comment line of the source, and carry the new year.
+#[test]
+fn rollover_of_every_example_leaves_only_blanks() {
+    let folder = Folder::new();
+    for region in [
+        "mof-2020",
+        "beijing",
+        "shanghai",
+        "chongqing",
+        "inner-mongolia",
+        "xinjiang",
+    ] {
+        let src = std::path::Path::new("examples").join(region);
+        let out = folder.path().join(region);
+        let (code, _, stderr) = jixiao(&[
+            "rollover",
+            src.to_str().unwrap(),
+            "--year",
+            "2030",
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{region}: {stderr}");
+        let checked =
+            ::jixiao::check(std::slice::from_ref(&out), &::jixiao::Forms::builtin()).unwrap();
+        assert!(!checked.reports.is_empty());
+        let source =
+            ::jixiao::check(std::slice::from_ref(&src), &::jixiao::Forms::builtin()).unwrap();
+        for r in &checked.reports {
+            let p = r.project.as_ref().unwrap();
+            assert_eq!(p.year, 2030, "{}", r.path.display());
+            // Besides blanks, only what the kept plan itself already had (e.g. a budget total
+            // that never matched its sources) may remain.
+            let name = r.path.file_name().unwrap();
+            let kept: Vec<&str> = source
+                .reports
+                .iter()
+                .filter(|s| s.path.file_name() == Some(name))
+                .flat_map(|s| s.problems.iter().map(|p| p.code))
+                .collect();
+            let others: Vec<_> = r
+                .problems
+                .iter()
+                .filter(|p| p.code != "missing-field" && !kept.contains(&p.code))
+                .map(|p| (p.code, p.message.clone()))
+                .collect();
+            assert!(others.is_empty(), "{}: {others:?}", r.path.display());
+            assert!(r.problems.iter().any(|p| p.field.ends_with(".actual")));
+        }
+        // Every comment line of the source survives (trailing comments of removed keys aside).
+        for entry in std::fs::read_dir(&src).unwrap() {
+            let path = entry.unwrap().path();
+            let before = std::fs::read_to_string(&path).unwrap();
+            let after = std::fs::read_to_string(out.join(path.file_name().unwrap())).unwrap();
+            for line in before.lines().filter(|l| l.trim_start().starts_with('#')) {
+                assert!(after.contains(line), "{}: lost {line:?}", path.display());
+            }
+        }
+    }
+    // Never over an existing folder's files.
+    let again = folder.path().join("mof-2020");
+    let (code, _, stderr) = jixiao(&[
+        "rollover",
+        "examples/mof-2020",
+        "--year",
+        "2031",
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    // new --from: one file, the year after the source's by default.
+    let next = folder.path().join("next.toml");
+    let (code, _, stderr) = jixiao(&[
+        "new",
+        next.to_str().unwrap(),
+        "--from",
+        "examples/mof-2020/信息化运维经费.toml",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&next).unwrap();
+    assert!(text.contains("actual = \"\""), "{text}");
+}
+
+/// `diff` on two revisions of a temporary git repository: changed figures, added, removed and
+/// renamed projects, new problems, and exit 1 when the change brings an error.
+#[test]
+fn diff_of_two_git_revisions() {
+    let repo = Folder::new();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "t@example.invalid"]);
+    git(&["config", "user.name", "t"]);
+    let dept = repo.path().join("部门");
+    std::fs::create_dir_all(&dept).unwrap();
+    for f in [
+        "jixiao.toml",
+        "信息化运维经费.toml",
+        "职业技能培训补贴.toml",
+    ] {
+        std::fs::copy(
+            std::path::Path::new("examples/mof-2020").join(f),
+            dept.join(f),
+        )
+        .unwrap();
+    }
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "v1"]);
+    // Executed 112.36 → 100 (94.82% → 84.39%), one actual 12个 → 5 with no reason.
+    let file = dept.join("信息化运维经费.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replacen("executed = 112.36", "executed = 100", 1)
+        .replacen("actual = \"12个\"", "actual = \"5个\"", 1);
+    std::fs::write(&file, text).unwrap();
+    git(&["mv", "部门/职业技能培训补贴.toml", "部门/培训补贴.toml"]);
+    git(&["commit", "-qam", "v2"]);
+
+    let bin = env!("CARGO_BIN_EXE_jixiao");
+    let run = |args: &[&str]| {
+        let out = Command::new(bin)
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, stdout, stderr) = run(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let projects = json["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 2, "{stdout}");
+    let changed = &projects[0];
+    assert_eq!(changed["status"], "changed");
+    let figure = |what: &str| {
+        changed["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["what"] == what)
+            .map(|c| (c["old"].clone(), c["new"].clone()))
+            .unwrap_or_else(|| panic!("{what} not in {changed}"))
+    };
+    assert_eq!(figure("执行率"), ("94.82%".into(), "84.39%".into()));
+    assert_eq!(figure("预算执行率得分"), ("9.48".into(), "8.44".into()));
+    // 5 / 12 × 10 = 4.1666… → 4.17; total 98.95 − 1.04 − 5.83 = 92.08.
+    assert_eq!(figure("总分"), ("98.95".into(), "92.08".into()));
+    assert!(
+        changed["new_problems"]
+            .to_string()
+            .contains("missing-reason")
+    );
+    assert_eq!(changed["new_error"], true);
+    assert_eq!(projects[1]["status"], "renamed");
+    assert_eq!(projects[1]["renamed_from"], "部门/职业技能培训补贴.toml");
+
+    // The work tree against HEAD: no change, exit 0; Markdown for a merge request.
+    let (code, stdout, _) = run(&["diff", "HEAD"]);
+    assert_eq!((code, stdout.as_str()), (0, "没有变化 (no changes)\n"));
+    let (_, markdown, _) = run(&["diff", "HEAD~1", "--format", "markdown", "--", "部门"]);
+    assert!(markdown.contains("| 总分 | 98.95 | 92.08 |"), "{markdown}");
+    // A removed project.
+    std::fs::remove_file(dept.join("培训补贴.toml")).unwrap();
+    let (code, stdout, _) = run(&["diff", "HEAD", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("\"removed\""), "{stdout}");
+}

@@ -163,8 +163,8 @@ pub fn safe_name(name: &str) -> String {
         .chars()
         .map(|c| match c {
             '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' => '_',
-            c if c.is_control() => '_',
             c if c.is_whitespace() => ' ',
+            c if c.is_control() => '_',
             c => c,
         })
         .collect();
@@ -481,14 +481,14 @@ mod tests {
     use super::*;
     use grid::Cell;
 
-    /// A grid from tab-separated lines (empty fields are empty cells).
+    /// A grid from tab-separated lines (empty fields are empty cells, ¶ a line break in a cell).
     fn grid(text: &str) -> Grid {
         let mut cells = Vec::new();
         for (r, line) in text.lines().enumerate() {
             for (c, t) in line.split('\t').enumerate() {
                 if !t.trim().is_empty() {
                     let addr = format!("S!{}{}", grid::column_name(c as u32), r + 1);
-                    cells.push(Cell::text(r as u32, c as u32, t, addr));
+                    cells.push(Cell::text(r as u32, c as u32, t.replace('¶', "\n"), addr));
                 }
             }
         }
@@ -557,7 +557,7 @@ mod tests {
             (2021年度)\n\
             项目名称\t2020年事业单位公开招聘工作相关经费\n\
             主管部门\t昌吉州人社中心\t实施单位\t昌吉州人社中心\n\
-            项目资金\n（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n\
+            项目资金¶（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n\
             \t年度资金总额\t0.00\t33.10\t33.10\t10\t100.00%\t10.00分\n\
             \t其中：当年财政拨款\t0\t33.1\t33.10\t—\t—\t—\n\
             \t      上年结转资金\t0\t0\t0\t—\t—\t—\n\

@@ -241,11 +241,17 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
         };
         let header = format!("[funds.{key}]");
         let pad = 32usize.saturating_sub(header.width()).max(1);
+        // The printed 分值 of the total row, when it is the default 10 (else [scoring] below).
+        let weight = match &form.funds_weight {
+            Some(w) if *key == "total" && !weight_differs(w) => format!("，分值印 {}", w.text),
+            _ => String::new(),
+        };
         let _ = writeln!(
             s,
-            "\n{header}{}# {name}（原表“{}”）",
+            "\n{header}{}# {name}（原表“{}”{}）",
             " ".repeat(pad),
-            clean_comment(&f.label)
+            clean_comment(&f.label),
+            clean_comment(&weight)
         );
         val_line(&mut s, "initial", &f.initial, "年初预算数");
         val_line(&mut s, "budget", &f.budget, "全年预算数");
@@ -254,7 +260,7 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
         val_line(&mut s, "score", &f.score, "得分（原表所印）");
     }
     if let Some(w) = &form.funds_weight
-        && crate::decimal::parse(&w.text) != Some(rust_decimal::Decimal::TEN)
+        && weight_differs(w)
     {
         let _ = writeln!(s, "\n[scoring]");
         val_line(
@@ -317,11 +323,28 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
             "\n# 以下 {} 个单元格未能对应到字段，照录备查（请核对后手工填写到上面的字段中）：",
             form.unmapped.len()
         );
-        for u in &form.unmapped {
+        for (i, u) in form.unmapped.iter().enumerate() {
+            // Project files are read up to 16 MB: a sheet of junk must not make this one unreadable.
+            if s.len() > COMMENT_LIMIT {
+                let _ = writeln!(
+                    s,
+                    "# ……另有 {} 个单元格未列出（数量过多），请直接查看原表",
+                    form.unmapped.len() - i
+                );
+                break;
+            }
             let _ = writeln!(s, "# {}", unmapped_line(u));
         }
     }
     s
+}
+
+/// Bytes of a project file after which unmapped cells are counted, not listed.
+const COMMENT_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Whether a printed 预算执行率分值 is not the default 10 (and so goes to `[scoring]`).
+fn weight_differs(w: &Val) -> bool {
+    crate::decimal::parse(&w.text) != Some(rust_decimal::Decimal::TEN)
 }
 
 /// `Sheet1!B7: "…"（why）`

@@ -370,6 +370,25 @@ fn sheet_grid(
                 .find(|n| n.has_tag_name_local("v"))
                 .and_then(|v| v.text())
                 .unwrap_or("");
+            // A formula saved without its result (written by a program, never opened in Excel):
+            // kept as the formula so that it shows, rather than read as an empty cell.
+            let formula = c
+                .children()
+                .find(|n| n.has_tag_name_local("f"))
+                .and_then(|f| f.text())
+                .filter(|f| !f.trim().is_empty());
+            if value.is_empty()
+                && let Some(f) = formula
+                && c.attribute("t") != Some("inlineStr")
+            {
+                let addr = format!(
+                    "{name}!{}{}",
+                    grid::column_name(col),
+                    u64::from(row_index) + 1
+                );
+                cells.push(Cell::text(row_index, col, format!("={f}"), addr));
+                continue;
+            }
             let (percent, decimals, date) = styles.get(style);
             let (text, number) = match c.attribute("t").unwrap_or("n") {
                 "s" => (

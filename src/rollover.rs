@@ -1,0 +1,144 @@
+//! `jixiao rollover` and `jixiao new --from`: next year's project files from this year's.
+//!
+//! Targets, weights, names and the file's structure are kept; what belongs to the year that
+//! ended (actuals, executed amounts, printed and stated scores, grades, reasons, 实际完成情况,
+//! the filing date) is cleared to `""` so `check` lists exactly the blanks still to fill. The
+//! file is edited in place with `toml_edit`, so comments and layout stay as the user wrote them.
+
+use toml_edit::{DocumentMut, Item, Table, value};
+
+/// Why a file could not be rolled over.
+#[derive(Debug, thiserror::Error)]
+pub enum RolloverError {
+    #[error("TOML 语法错误，无法转入下一年：{0}")]
+    Syntax(String),
+}
+
+/// Keys cleared in every `[[indicators]]` entry besides `actual`: the year's results.
+const INDICATOR_RESULTS: &[&str] = &["score", "grade", "reason"];
+/// Keys cleared in every fund row besides `executed`: the printed figures of the year.
+const FUND_RESULTS: &[&str] = &["rate", "score"];
+
+/// Roll one file (a project file or a folder's `jixiao.toml`) over to `year`.
+pub fn rollover(text: &str, year: i32) -> Result<String, RolloverError> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| RolloverError::Syntax(e.message().to_string()))?;
+    if let Some(item) = doc.get_mut("year") {
+        let decor = item.as_value().map(|v| v.decor().clone());
+        *item = value(i64::from(year));
+        if let (Some(decor), Some(v)) = (decor, item.as_value_mut()) {
+            *v.decor_mut() = decor;
+        }
+    }
+    // Printed figures of the form that was published. Every cleared field is kept as `""`
+    // (an optional field written `""` counts as absent), so each comment stays where it was.
+    for key in ["total", "grade"] {
+        if doc.contains_key(key) {
+            blank(doc.as_table_mut(), key);
+        }
+    }
+    if let Some(funds) = doc.get_mut("funds").and_then(Item::as_table_like_mut) {
+        if funds.contains_key("reason") {
+            blank(funds, "reason");
+        }
+        for (_, row) in funds.iter_mut() {
+            if let Some(row) = row.as_table_like_mut() {
+                for key in FUND_RESULTS.iter().chain(&["executed"]) {
+                    if row.contains_key(key) {
+                        blank(row, key);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(goals) = doc.get_mut("goals").and_then(Item::as_table_like_mut)
+        && goals.contains_key("achieved")
+    {
+        blank(goals, "achieved");
+    }
+    if let Some(signature) = doc.get_mut("signature").and_then(Item::as_table_like_mut)
+        && signature.contains_key("date")
+    {
+        blank(signature, "date");
+    }
+    if let Some(indicators) = doc
+        .get_mut("indicators")
+        .and_then(Item::as_array_of_tables_mut)
+    {
+        for indicator in indicators.iter_mut() {
+            clear_indicator(indicator);
+        }
+    }
+    Ok(doc.to_string())
+}
+
+fn clear_indicator(indicator: &mut Table) {
+    for key in INDICATOR_RESULTS.iter().chain(&["actual"]) {
+        if indicator.contains_key(key) {
+            blank(indicator, key);
+        }
+    }
+}
+
+/// Set `key` to `""` in place: the key (with the comment lines above it) and the comment after
+/// the value stay as written.
+fn blank(table: &mut dyn toml_edit::TableLike, key: &str) {
+    let Some(item) = table.get_mut(key) else {
+        return;
+    };
+    let decor = item.as_value().map(|v| v.decor().clone());
+    *item = value("");
+    if let (Some(decor), Some(v)) = (decor, item.as_value_mut()) {
+        *v.decor_mut() = decor;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clears_the_year_and_keeps_the_plan_and_comments() {
+        let text = r#"# 2024 年的表
+# 第二行说明
+
+total = "94.00"
+year = 2024      # 评价年度
+
+[funds.fiscal]   # 财政拨款
+budget = 70      # 全年预算数
+executed = 54.91 # 全年执行数
+rate = "78%"
+
+[goals]
+planned = "计划"
+achieved = "完成了"
+
+[[indicators]]
+level1 = "产出指标"
+name = "人数"     # 三级指标
+target = "≥800"
+actual = "832"    # 实际完成值
+weight = 7
+score = 7
+reason = "原因"
+"#;
+        let next = rollover(text, 2025).unwrap();
+        assert!(next.contains("year = 2025      # 评价年度"), "{next}");
+        assert!(next.starts_with("# 2024 年的表\n# 第二行说明\n"), "{next}");
+        assert!(next.contains("budget = 70      # 全年预算数"));
+        assert!(next.contains("executed = \"\" # 全年执行数"), "{next}");
+        assert!(next.contains("actual = \"\"    # 实际完成值"), "{next}");
+        assert!(next.contains("target = \"≥800\"") && next.contains("weight = 7"));
+        assert!(next.contains("planned = \"计划\"") && next.contains("achieved = \"\""));
+        for cleared in [
+            "total = \"\"",
+            "rate = \"\"",
+            "score = \"\"",
+            "reason = \"\"",
+        ] {
+            assert!(next.contains(cleared), "{cleared} missing in {next}");
+        }
+    }
+}
