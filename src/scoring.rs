@@ -219,7 +219,13 @@ fn computed_score(
                 problems.push(out_of_range(ind, "tiers", Some(tier.at_least.loc.clone())));
                 return (None, Method::Tiers);
             };
-            if b_value >= bound_value {
+            // "超过95%得8分" is strict (> 95); a bare or ≥ bound is reached at the bound.
+            let reached = if bound.comparator == Some(Comparator::Gt) {
+                b_value > bound_value
+            } else {
+                b_value >= bound_value
+            };
+            if reached {
                 return (Some(tier.score), Method::Tiers);
             }
         }

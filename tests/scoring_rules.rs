@@ -388,6 +388,24 @@ fn tiers_first_reached_wins() {
     );
 }
 
+/// 上海 "超过95%得8分": a tier written with 超过 / > is strict — exactly 95% does not reach it.
+#[test]
+fn strict_tier_thresholds() {
+    let tiers = "tiers = [{ at_least = \"超过95%\", score = 90 }, { at_least = \">=90%\", score = 60 }]\ntiers_text = \"超过95%得满分…\"";
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥95%", "95.01%", tiers)).0,
+        Some(d("90"))
+    );
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥95%", "95%", tiers)).0,
+        Some(d("60"))
+    );
+    assert_eq!(
+        score_of("", &ind("数量指标", "≥95%", "90%", tiers)).0,
+        Some(d("60"))
+    );
+}
+
 #[test]
 fn stated_scores() {
     let (s, r) = score_of("", &ind("数量指标", "≥10", "10", "score = 95"));
