@@ -199,6 +199,12 @@ pub fn fixed(value: Decimal, decimals: u32) -> String {
     v.to_string()
 }
 
+/// Round to `decimals` places (half-up) and drop trailing zeros: `trimmed(100, 2)` → `"100"`,
+/// `trimmed(78.435, 2)` → `"78.44"`, `trimmed(78.4, 2)` → `"78.4"`.
+pub fn trimmed(value: Decimal, decimals: u32) -> String {
+    plain(value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero))
+}
+
 /// Format as the shortest exact representation (`7.80` → `"7.8"`, `10.0` → `"10"`).
 pub fn plain(value: Decimal) -> String {
     value.normalize().to_string()
@@ -314,5 +320,9 @@ mod tests {
         assert_eq!(plain(dec!(10.00)), "10");
         assert_eq!(for_form(dec!(3.1), Some(2)), "3.10");
         assert_eq!(for_form(dec!(3.10), None), "3.1");
+        assert_eq!(trimmed(dec!(100.00), 2), "100");
+        assert_eq!(trimmed(dec!(78.435), 2), "78.44");
+        assert_eq!(trimmed(dec!(78.40), 2), "78.4");
+        assert_eq!(trimmed(dec!(0), 2), "0");
     }
 }

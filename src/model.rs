@@ -191,6 +191,8 @@ pub struct Project {
     pub stated_grade: Option<Field<String>>,
     /// `reason_format` from the project or its folder (overrides the form's).
     pub reason_format: Option<Field<String>>,
+    /// `[print]` keys of the folder with the project's over them (over the form's, key by key).
+    pub print: crate::forms::PrintOverrides,
 }
 
 /// Largest amount accepted (10^18, far beyond any budget in 元), so sums and rates stay exact.
@@ -247,6 +249,12 @@ impl<'a> Builder<'a> {
         what: &str,
     ) -> Option<Field<Decimal>> {
         let loc = Self::loc(file, v.span());
+        // `""` is a cell still to fill (a rolled-over file, a fresh scaffold), not a bad number.
+        if matches!(v.get_ref(), NumText::Text(t) if t.trim().is_empty()) {
+            self.problems
+                .push(Problem::error("missing-field", path, format!("{what}未填写")).at(Some(loc)));
+            return None;
+        }
         match read_decimal_exact(v.get_ref(), &v.span(), self.sources.get(file)) {
             Ok(value) => Some(Field { value, loc }),
             Err(NumberError::Invalid) => {
@@ -315,6 +323,9 @@ impl<'a> Builder<'a> {
     ) -> Option<Stated> {
         let field = self.literal(v, file);
         let text = field.value.trim();
+        if text.is_empty() {
+            return None; // `""`: not printed (a rolled-over file)
+        }
         let number = if percent {
             text.trim_end_matches(['%', '％']).trim_end()
         } else {
@@ -530,9 +541,29 @@ impl<'a> Builder<'a> {
             .total
             .as_ref()
             .and_then(|v| self.stated(v, pf, "total".into(), "总分", false));
-        let stated_grade = project.grade.as_ref().map(|v| self.text(v, pf));
+        let stated_grade = project
+            .grade
+            .as_ref()
+            .map(|v| self.text(v, pf))
+            .filter(|g| !g.value.trim().is_empty());
 
         let reason_format = pick!(reason_format).map(|(v, f)| self.text(v, f));
+        // [print]: folder, then project, key by key; a bad value leaves the layer below.
+        let mut print = crate::forms::PrintOverrides::default();
+        let layers = folder
+            .and_then(|(ff, f)| f.print.as_ref().map(|p| (p, ff)))
+            .into_iter()
+            .chain(project.print.as_ref().map(|p| (p, pf)));
+        for (raw, file) in layers {
+            let (layer, errors) = crate::forms::PrintOverrides::read(raw);
+            for e in errors {
+                self.problems.push(
+                    Problem::error("invalid-value", format!("print.{}", e.field), e.message)
+                        .at(Some(Self::loc(file, e.span))),
+                );
+            }
+            print.overlay(&layer);
+        }
         // Printed figures belong to one form; in the folder's file they would silently apply
         // to nothing.
         if let Some((ff, f)) = folder {
@@ -555,6 +586,7 @@ impl<'a> Builder<'a> {
 
         Project {
             reason_format,
+            print,
             stated_total,
             stated_grade,
             file: pf,
@@ -655,7 +687,8 @@ impl<'a> Builder<'a> {
         funds.reason = project_funds
             .and_then(|f| f.reason.as_ref().map(|r| (r, pf)))
             .or_else(|| folder_funds.and_then(|(ff, f)| f.reason.as_ref().map(|r| (r, ff))))
-            .map(|(r, f)| self.text(r, f));
+            .map(|(r, f)| self.text(r, f))
+            .filter(|r| !r.value.trim().is_empty());
         if funds.sources.is_empty() {
             let loc = project_funds
                 .map(|_| Self::loc(pf, 0..0))
@@ -774,32 +807,42 @@ impl<'a> Builder<'a> {
                     .at(Some(w.loc.clone())),
             );
         }
+        // An optional field written `""` is absent (a rolled-over file leaves them so).
+        let blank =
+            |v: &Spanned<NumText>| matches!(v.get_ref(), NumText::Text(t) if t.trim().is_empty());
         let score = r
             .score
             .as_ref()
+            .filter(|v| !blank(v))
             .and_then(|v| self.bounded(v, file, path("score"), "得分", MAX_WEIGHT));
-        let grade = r.grade.as_ref().and_then(|g| {
-            let value = match g.get_ref().trim() {
-                "达成" | "达成年度指标" => Grade::Achieved,
-                "部分达成" | "部分达成年度指标并具有一定效果" => Grade::Partial,
-                "未达成" | "未达成年度指标且效果较差" => Grade::NotAchieved,
-                other => {
-                    self.problems.push(
-                        Problem::error(
-                            "invalid-value",
-                            path("grade"),
-                            format!("等级“{other}”无效，应为“达成”“部分达成”或“未达成”"),
-                        )
-                        .at(Some(Self::loc(file, g.span()))),
-                    );
-                    return None;
-                }
-            };
-            Some(Field {
-                value,
-                loc: Self::loc(file, g.span()),
-            })
-        });
+        let grade = r
+            .grade
+            .as_ref()
+            .filter(|g| !g.get_ref().trim().is_empty())
+            .and_then(|g| {
+                let value = match g.get_ref().trim() {
+                    "达成" | "达成年度指标" => Grade::Achieved,
+                    "部分达成" | "部分达成年度指标并具有一定效果" => {
+                        Grade::Partial
+                    }
+                    "未达成" | "未达成年度指标且效果较差" => Grade::NotAchieved,
+                    other => {
+                        self.problems.push(
+                            Problem::error(
+                                "invalid-value",
+                                path("grade"),
+                                format!("等级“{other}”无效，应为“达成”“部分达成”或“未达成”"),
+                            )
+                            .at(Some(Self::loc(file, g.span()))),
+                        );
+                        return None;
+                    }
+                };
+                Some(Field {
+                    value,
+                    loc: Self::loc(file, g.span()),
+                })
+            });
         let direction =
             r.direction
                 .as_ref()

@@ -63,6 +63,9 @@ pub struct RawFile {
     pub scoring: Option<RawScoring>,
     pub signature: Option<RawSignature>,
     pub bundle: Option<RawBundle>,
+    /// How the form prints rates, the 其中 rows, zero and absent amounts and unused 二级 rows
+    /// (overrides the form's `[print]`, key by key).
+    pub print: Option<RawPrint>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,6 +154,22 @@ pub struct RawScoring {
     pub rate_decimals: S<i64>,
 }
 
+/// `[print]`: the same table in a project file, `jixiao.toml` and a form's `form.toml`; every
+/// value is checked by [`crate::forms::PrintOverrides::read`].
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPrint {
+    pub rate: S<String>,
+    pub source_rate: S<String>,
+    pub source_weight: S<String>,
+    pub source_score: S<String>,
+    pub zero_amount: S<String>,
+    pub absent_amount: S<String>,
+    /// `"print"`, `"omit"`, or an array of 二级 names left out when unused.
+    pub unused_level2: Option<Spanned<toml::Value>>,
+    pub unused_cells: S<String>,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSignature {
@@ -229,4 +248,12 @@ pub const KNOWN_KEYS: &[&str] = &[
     "date",
     "leader",
     "title",
+    "print",
+    "source_rate",
+    "source_weight",
+    "source_score",
+    "zero_amount",
+    "absent_amount",
+    "unused_level2",
+    "unused_cells",
 ];

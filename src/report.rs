@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
 use crate::decimal;
-use crate::forms::{FormSpec, Forms};
+use crate::forms::{FormSpec, Forms, PrintOptions};
 use crate::load::LoadedProject;
 use crate::model::{Builder, Field, Indicator, Project};
 use crate::policy::Policy;
@@ -50,6 +50,8 @@ pub struct Report {
     pub project: Option<Project>,
     pub form: Option<FormSpec>,
     pub policy: Policy,
+    /// The form's `[print]` options with the folder's and the project's over them.
+    pub print: PrintOptions,
     pub funds: Option<FundsResult>,
     pub indicators: Vec<IndicatorResult>,
     pub planned: String,
@@ -104,6 +106,7 @@ pub fn build(
         project: None,
         form: None,
         policy: Policy::default(),
+        print: PrintOptions::default(),
         funds: None,
         indicators: Vec::new(),
         planned: String::new(),
@@ -170,6 +173,7 @@ pub fn build(
         policy.apply(layer, sources.get(*file), *file, &mut problems);
     }
 
+    let print = form.print.with(&project.print);
     check_form_fit(&project, &form, &mut problems);
     let funds = score_funds(&project, &policy, &form, &mut problems);
 
@@ -209,6 +213,7 @@ pub fn build(
             project: Some(project),
             form: Some(form),
             policy,
+            print,
             funds,
             indicators,
             ..empty
@@ -313,6 +318,7 @@ pub fn build(
         project: Some(project),
         form: Some(form),
         policy,
+        print,
         funds,
         indicators,
         planned,
@@ -632,8 +638,10 @@ fn score_funds(
     // An amount that could not be read is already an error at its cell; a rate or score from
     // the rest would be wrong (and "全年预算数为 0" would blame the wrong thing).
     let unreadable = problems.iter().any(|p| {
-        matches!(p.code, "invalid-number" | "number-out-of-range")
-            && p.field.starts_with("funds.")
+        matches!(
+            p.code,
+            "invalid-number" | "number-out-of-range" | "missing-field"
+        ) && p.field.starts_with("funds.")
             && !p.field.ends_with(".rate")
             && !p.field.ends_with(".score")
     });

@@ -80,6 +80,12 @@ const TOP: &[Row] = &[
         "汇编封面",
         "jixiao bundle 的封面信息（通常写在 jixiao.toml）",
     ),
+    (
+        "print",
+        "#/definitions/print",
+        "印法",
+        "覆盖表样 form.toml 的 [print]：执行率、其中各行、为 0 与未填的金额、没有指标的二级指标行怎样印",
+    ),
 ];
 
 const PROJECT: &[Row] = &[
@@ -240,6 +246,57 @@ const SCORING: &[Row] = &[
     ("rate_decimals", "integer", "执行率小数位数", "默认 2"),
 ];
 
+const PRINT: &[Row] = &[
+    (
+        "rate",
+        "print_rate",
+        "执行率印法",
+        "fixed：固定小数位（100.00%）；trimmed：去掉末尾的 0（100%、78.44%）",
+    ),
+    (
+        "source_rate",
+        "print_source_rate",
+        "其中各行的执行率",
+        "rate：印该行执行率；blank：留空；dash：印“—”",
+    ),
+    (
+        "source_weight",
+        "print_source_weight",
+        "其中各行的分值",
+        "weight：印预算执行率分值；blank：留空；dash：印“—”",
+    ),
+    (
+        "source_score",
+        "print_source_score",
+        "其中各行的得分",
+        "score：印按该行执行率算出的得分；blank：留空；dash：印“—”",
+    ),
+    (
+        "zero_amount",
+        "print_zero_amount",
+        "为 0 的金额",
+        "number：同其他金额（0.00）；0：印 0；blank：留空；dash：印“—”",
+    ),
+    (
+        "absent_amount",
+        "print_absent_amount",
+        "未填写的金额",
+        "blank：留空；dash：印“—”",
+    ),
+    (
+        "unused_level2",
+        "print_unused_level2",
+        "没有指标的二级指标行",
+        "print：每个二级指标都印一行；omit：不印；或二级指标名称的数组，只略去这些，如 [\"时效指标\"]",
+    ),
+    (
+        "unused_cells",
+        "print_unused_cells",
+        "没有指标的二级指标行各格",
+        "blank：留空；slash：印“/”",
+    ),
+];
+
 const SIGNATURE: &[Row] = &[
     ("filler", "text", "填报人", ""),
     ("phone", "code", "联系电话", ""),
@@ -284,6 +341,17 @@ fn type_of(kind: &str) -> Value {
         "rounding" => json!({"enum": ["half-up", "down"]}),
         "cost" => json!({"enum": ["cap", "progress"]}),
         "reverse" => json!({"enum": ["ratio", "linear"]}),
+        "print_rate" => json!({"enum": ["fixed", "trimmed"]}),
+        "print_source_rate" => json!({"enum": ["rate", "blank", "dash"]}),
+        "print_source_weight" => json!({"enum": ["weight", "blank", "dash"]}),
+        "print_source_score" => json!({"enum": ["score", "blank", "dash"]}),
+        "print_zero_amount" => json!({"enum": ["number", "0", "blank", "dash"]}),
+        "print_absent_amount" => json!({"enum": ["blank", "dash"]}),
+        "print_unused_level2" => json!({"anyOf": [
+            {"enum": ["print", "omit"]},
+            {"type": "array", "items": {"enum": level2}},
+        ]}),
+        "print_unused_cells" => json!({"enum": ["blank", "slash"]}),
         "indicators" => json!({"type": "array", "items": {"$ref": "#/definitions/indicator"}}),
         "tiers" => json!({"type": "array", "items": {"$ref": "#/definitions/tier"}}),
         reference => json!({"$ref": reference}),
@@ -331,6 +399,7 @@ pub fn schema() -> Value {
             "scoring": object(SCORING, "评分规则"),
             "signature": object(SIGNATURE, "填报信息"),
             "bundle": object(BUNDLE, "汇编封面"),
+            "print": object(PRINT, "印法"),
         }),
     );
     root
@@ -339,7 +408,7 @@ pub fn schema() -> Value {
 /// Every key the schema names, for the consistency test against the parser.
 pub fn keys() -> Vec<&'static str> {
     [
-        TOP, PROJECT, FUND_ROW, FUNDS, GOALS, INDICATOR, TIER, SCORING, SIGNATURE, BUNDLE,
+        TOP, PROJECT, FUND_ROW, FUNDS, GOALS, INDICATOR, TIER, SCORING, SIGNATURE, BUNDLE, PRINT,
     ]
     .iter()
     .flat_map(|rows| rows.iter().map(|r| r.0))

@@ -3,10 +3,12 @@
 //! A4 portrait fitted to one page wide — with amounts, 分值, 得分 and 执行率 stored as numbers in
 //! the form's number formats, so the sheet can be checked and summed.
 //!
-//! Wording comes from the form (`templates/<id>/form.toml`: `[labels]`, `fund_rows`, `level1`);
-//! the structural choices a form makes in its `form.typ` (`first-row`, `source-rate`,
-//! `source-score`, `merge-level2` of `standard-form`) are read from that file too, so user forms
-//! written the same way come out like their PDF.
+//! Wording comes from the form (`templates/<id>/form.toml`: `[labels]`, `fund_rows`, `level1`),
+//! what the 其中 rows, zero and absent amounts and unused 二级 rows print from its `[print]`
+//! options (as the project overrides them); the structural choices a form makes in its
+//! `form.typ` (`first-row`, `merge-level2`, and the older `source-rate`, `source-score` of
+//! `standard-form`) are read from that file too, so user forms written the same way come out
+//! like their PDF.
 //!
 //! rust_xlsxwriter 0.9 cannot merge cells nor set the document date, so the saved package is
 //! opened again ([`package`]) to add `<mergeCells>` and a fixed `docProps/core.xml`: the same
@@ -22,7 +24,7 @@ use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxAlign, XlsxBorder, XlsxEr
 use unicode_width::UnicodeWidthChar;
 
 use crate::decimal;
-use crate::forms::FormSpec;
+use crate::forms::{AbsentAmount, FormSpec, RateStyle, SourceCell, ZeroAmount};
 use crate::report::{FundFigures, Report};
 
 /// Why a workbook could not be made.
@@ -592,8 +594,9 @@ fn subst(pattern: &str, value: &str, fields: &[(&str, &str)]) -> String {
 /// The structural arguments a form passes to `standard-form` in its `form.typ`.
 struct Layout {
     department_first: bool,
-    source_rate: String,
-    source_score: String,
+    /// Given explicitly in form.typ (older forms): overrides `[print]`.
+    source_rate: Option<String>,
+    source_score: Option<String>,
     merge_level2: bool,
 }
 
@@ -643,8 +646,8 @@ fn layout(form: &FormSpec) -> Layout {
     let arg = |name: &str, default: &str| typst_arg(&source, name).unwrap_or(default.into());
     Layout {
         department_first: arg("first-row", "name") == "department",
-        source_rate: arg("source-rate", "value"),
-        source_score: arg("source-score", "dash"),
+        source_rate: typst_arg(&source, "source-rate").filter(|v| v != "auto"),
+        source_score: typst_arg(&source, "source-score").filter(|v| v != "auto"),
         merge_level2: arg("merge-level2", "true") != "false",
     }
 }
@@ -668,10 +671,20 @@ fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
     let fmt = &form.format;
     let score_format = |v: Option<Decimal>| value_format(v, fmt.score_decimals);
     let amount_format = |v: Option<Decimal>| value_format(v, fmt.amount_decimals);
-    let rate_format = format!(
-        "{}%",
-        places_format(fmt.rate_decimals.unwrap_or(report.policy.rate_decimals))
-    );
+    let rate_places = fmt.rate_decimals.unwrap_or(report.policy.rate_decimals);
+    // [print] rate = "trimmed": as many places as the rounded rate has ("100%", "78.44%")
+    let rate_format = |rate: Option<Decimal>| match report.print.rate {
+        RateStyle::Fixed => format!("{}%", places_format(rate_places)),
+        RateStyle::Trimmed => {
+            let rounded = rate.map(|r| {
+                r.round_dp_with_strategy(
+                    rate_places,
+                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+                )
+            });
+            format!("{}%", value_format(rounded, None))
+        }
+    };
     let score_text = |v: Decimal| decimal::for_form(v, fmt.score_decimals);
 
     let mut g = Grid::new(&FORM_WIDTHS);
@@ -790,8 +803,32 @@ fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
     g.row += 1;
     let rate_cell = |g: &mut Grid, col: u16, rate: Option<Decimal>| {
         let value = rate.map(|r| r / Decimal::from(100));
-        g.at(col, number(value), Look::number(rate_format.clone()));
+        g.at(col, number(value), Look::number(rate_format(rate)));
     };
+    let print = &report.print;
+    let amount_cell = |g: &mut Grid, col: u16, v: Option<Decimal>| match v {
+        None => match print.absent_amount {
+            AbsentAmount::Blank => g.at(col, Value::Blank, Look::center()),
+            AbsentAmount::Dash => g.at(col, text(DASH), Look::center()),
+        },
+        Some(z) if z.is_zero() => match print.zero_amount {
+            ZeroAmount::Number => g.at(col, number(v), Look::number(amount_format(v))),
+            ZeroAmount::Zero => g.at(col, number(v), Look::number("0".into())),
+            ZeroAmount::Blank => g.at(col, Value::Blank, Look::center()),
+            ZeroAmount::Dash => g.at(col, text(DASH), Look::center()),
+        },
+        Some(_) => g.at(col, number(v), Look::number(amount_format(v))),
+    };
+    // A 其中 row's 执行率 / 得分 as [print] says, unless form.typ names them (older forms).
+    let legacy = |arg: &Option<String>| {
+        arg.as_deref().map(|a| match a {
+            "value" => SourceCell::Value,
+            "dash" => SourceCell::Dash,
+            _ => SourceCell::Blank,
+        })
+    };
+    let source_rate = legacy(&layout.source_rate).unwrap_or(print.source_rate);
+    let source_score = legacy(&layout.source_score).unwrap_or(print.source_score);
     for (i, spec) in rows.iter().enumerate() {
         let figures: Option<&FundFigures> = if spec.key == "total" {
             funds.map(|f| &f.total)
@@ -807,7 +844,7 @@ fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
         .into_iter()
         .enumerate()
         {
-            g.at(3 + c as u16, number(v), Look::number(amount_format(v)));
+            amount_cell(&mut g, 3 + c as u16, v);
         }
         if i == 0 {
             let weight = funds.map(|f| f.weight);
@@ -819,18 +856,27 @@ fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
             let score_fmt = pattern_format(&l("funds_score_format", "{}"), &score_format(score));
             g.at(8, number(score), Look::number(score_fmt));
         } else {
-            g.at(6, text(DASH), Look::center());
-            match layout.source_rate.as_str() {
-                "value" => rate_cell(&mut g, 7, figures.and_then(|f| f.rate)),
-                "dash" => g.at(7, text(DASH), Look::center()),
-                _ => g.at(7, Value::Blank, Look::center()),
+            match print.source_weight {
+                SourceCell::Value => {
+                    let weight = funds.map(|f| f.weight);
+                    g.at(6, number(weight), Look::number(score_format(weight)));
+                }
+                SourceCell::Dash => g.at(6, text(DASH), Look::center()),
+                SourceCell::Blank => g.at(6, Value::Blank, Look::center()),
             }
-            let score = if layout.source_score == "dash" {
-                text(DASH)
-            } else {
-                Value::Blank
-            };
-            g.at(8, score, Look::center());
+            match source_rate {
+                SourceCell::Value => rate_cell(&mut g, 7, figures.and_then(|f| f.rate)),
+                SourceCell::Dash => g.at(7, text(DASH), Look::center()),
+                SourceCell::Blank => g.at(7, Value::Blank, Look::center()),
+            }
+            match source_score {
+                SourceCell::Value => {
+                    let score = figures.and_then(|f| crate::template_data::source_score(f, report));
+                    g.at(8, number(score), Look::number(score_format(score)));
+                }
+                SourceCell::Dash => g.at(8, text(DASH), Look::center()),
+                SourceCell::Blank => g.at(8, Value::Blank, Look::center()),
+            }
         }
         g.min_height(20.0);
         g.row += 1;
@@ -880,7 +926,6 @@ fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
     g.min_height(22.0);
     g.row += 1;
 
-    let mode = l("empty_level2", "omit");
     let level1_format = l("level1_format", "{name}");
     let first_indicator = g.row;
     for l1 in &form.level1 {
@@ -906,7 +951,7 @@ fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
                 .to_string();
             if !rows.is_empty() {
                 groups.push((printed, rows));
-            } else if mode != "omit" {
+            } else if print.prints_unused(l2) {
                 groups.push((printed, vec![None]));
             }
         }
@@ -944,7 +989,7 @@ fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
                 }
                 match row {
                     None => {
-                        let fill = if mode == "slash" { "/" } else { "" };
+                        let fill = print.unused_fill();
                         for c in 3..=7 {
                             g.at(c, text(fill), Look::center());
                         }
@@ -1003,9 +1048,9 @@ fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
 
     // ---------------- 总分
     g.span(0, 5, text(l("total", "总分")), Look::bold());
-    let hundred = Some(Decimal::from(100));
-    let total_weight = pattern_format(&l("total_weight_format", "{}"), &score_format(hundred));
-    g.at(6, number(hundred), Look::number(total_weight));
+    let weights = Some(crate::template_data::total_weight(report));
+    let total_weight = pattern_format(&l("total_weight_format", "{}"), &score_format(weights));
+    g.at(6, number(weights), Look::number(total_weight));
     let total_score = pattern_format(&l("total_score_format", "{}"), &score_format(report.total));
     g.at(7, number(report.total), Look::number(total_score));
     g.at(8, Value::Blank, Look::text());
@@ -1291,6 +1336,78 @@ mod tests {
         assert_eq!(typst_arg(src, "merge-level2").as_deref(), Some("false"));
         assert_eq!(typst_arg(src, "source-rate"), None);
         assert_eq!(typst_arg(src, "row"), None);
+    }
+
+    #[test]
+    fn sheets_follow_the_print_options() {
+        let text = |form: &str, extra: &str| {
+            format!(
+                "year = 2024\nform = \"{form}\"\n[project]\nname = \"p\"\ndepartment = \"d\"\nimplementer = \"i\"\n[funds.fiscal]\nbudget = 100\nexecuted = 100\n[funds.carryover]\ninitial = 0\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 80\n{extra}"
+            )
+        };
+        let grid = |form: &str, extra: &str| {
+            let checked =
+                crate::check_source("p.toml", &text(form, extra), &crate::Forms::builtin());
+            form_grid(&checked.reports[0], false).unwrap()
+        };
+        // (row of the label in column B, column) → the cell
+        let cell = |g: &Grid, label: &str, col: u16| {
+            let row = g
+                .cells
+                .iter()
+                .find(|c| c.col == 1 && matches!(&c.value, Value::Text(t) if t == label))
+                .map(|c| c.row)
+                .unwrap();
+            g.cells
+                .iter()
+                .find(|c| c.row == row && c.col == col)
+                .map(|c| {
+                    (
+                        match &c.value {
+                            Value::Text(t) => t.clone(),
+                            Value::Number(n) => n.to_string(),
+                            Value::Blank => String::new(),
+                        },
+                        c.look.num.clone().unwrap_or_default(),
+                    )
+                })
+                .unwrap()
+        };
+        let beijing = grid("beijing", "");
+        assert_eq!(cell(&beijing, "年度资金总额", 7), ("1".into(), "0%".into()));
+        assert_eq!(cell(&beijing, "其中：当年财政拨款", 7).0, "");
+        assert_eq!(cell(&beijing, "其中：当年财政拨款", 6).0, DASH);
+        let shanghai = grid("shanghai", "");
+        assert_eq!(cell(&shanghai, "上年结转资金", 3), ("0".into(), "0".into()));
+        assert_eq!(cell(&shanghai, "年度资金总额", 7).1, "0.00%");
+        // 总分's 分值 is Σ weights (80 + 10); every 二级 of 产出指标 when told to print them.
+        let g = grid(
+            "mof-2020",
+            "[print]\nunused_level2 = \"print\"\nunused_cells = \"slash\"\nsource_weight = \"weight\"",
+        );
+        let total = g
+            .cells
+            .iter()
+            .find(|c| matches!(&c.value, Value::Text(t) if t == "总分"))
+            .map(|c| c.row)
+            .unwrap();
+        let weight = g
+            .cells
+            .iter()
+            .find(|c| c.row == total && c.col == 6)
+            .unwrap();
+        assert!(matches!(weight.value, Value::Number(n) if n == 90.0));
+        assert_eq!(cell(&g, "其中：当年财政拨款", 6).0, "10");
+        for l2 in ["质量指标", "时效指标", "成本指标"] {
+            let row = g
+                .cells
+                .iter()
+                .find(|c| c.col == 2 && matches!(&c.value, Value::Text(t) if t == l2))
+                .map(|c| c.row)
+                .unwrap_or_else(|| panic!("{l2} row missing"));
+            let third = g.cells.iter().find(|c| c.row == row && c.col == 3).unwrap();
+            assert!(matches!(&third.value, Value::Text(t) if t == "/"));
+        }
     }
 
     #[test]

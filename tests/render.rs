@@ -656,3 +656,208 @@ fn continuation_pages_repeat_the_level_labels() {
         );
     }
 }
+
+// ---------------------------------------------------------------- [print] options (issue 9, item 4)
+
+/// Render `file` (with `--draft`) and return its text as `pdftotext -raw` lays it out.
+fn rendered_lines(file: &std::path::Path, out: &Folder) -> Vec<String> {
+    let pdf = out.path().join("print.pdf");
+    let (code, stderr) = jixiao(&[
+        "render",
+        file.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+        "--draft",
+    ]);
+    assert_eq!(code, 0, "{}: {stderr}", file.display());
+    pdftotext(&pdf).lines().map(str::to_string).collect()
+}
+
+/// The line of a fund row or the 总分 row (its label first on the line).
+fn row<'a>(lines: &'a [String], label: &str) -> &'a str {
+    lines
+        .iter()
+        .find(|l| l.starts_with(label))
+        .unwrap_or_else(|| panic!("no row {label} in\n{}", lines.join("\n")))
+}
+
+/// A copy of an example project and its folder's jixiao.toml in `dir`, each with `extra`
+/// appended (a `[print]` table, say).
+fn example_copy(
+    dir: &Folder,
+    region: &str,
+    name: &str,
+    folder_extra: &str,
+    project_extra: &str,
+) -> PathBuf {
+    let read = |f: &str| std::fs::read_to_string(format!("examples/{region}/{f}")).unwrap();
+    dir.write(
+        "jixiao.toml",
+        &format!("{}\n{folder_extra}\n", read("jixiao.toml")),
+    );
+    dir.write(
+        &format!("{name}.toml"),
+        &format!("{}\n{project_extra}\n", read(&format!("{name}.toml"))),
+    )
+}
+
+#[test]
+fn beijing_prints_trimmed_rates_and_no_rate_on_its_source_rows() {
+    let out = Folder::new();
+    let lines = rendered_lines(
+        std::path::Path::new("examples/beijing/2024年服务大厅公共设施维修费.toml"),
+        &out,
+    );
+    let total = row(&lines, "年度资金总额");
+    assert!(
+        total.contains("100%") && !total.contains("100.00%"),
+        "{total}"
+    );
+    // 其中 rows: 分值 and 得分 "—", 执行率 left blank
+    let fiscal = row(&lines, "其中：当年财政拨款");
+    assert!(!fiscal.contains('%'), "{fiscal}");
+    assert_eq!(fiscal.matches('—').count(), 2, "{fiscal}");
+    let carryover = row(&lines, "上年结转资金");
+    assert_eq!(
+        carryover.split_whitespace().collect::<Vec<_>>(),
+        ["上年结转资金", "—", "—"]
+    );
+    assert!(!lines.join("\n").contains("100.00%"));
+
+    // A project (or its folder) may print otherwise: [print] rate = "fixed".
+    let dir = Folder::new();
+    let file = example_copy(
+        &dir,
+        "beijing",
+        "2024年服务大厅公共设施维修费",
+        "",
+        "[print]\nrate = \"fixed\"",
+    );
+    let lines = rendered_lines(&file, &out);
+    assert!(row(&lines, "年度资金总额").contains("100.00%"));
+    // …and a folder's [print] applies to its projects unless they say otherwise.
+    let dir = Folder::new();
+    let file = example_copy(
+        &dir,
+        "beijing",
+        "2024年服务大厅公共设施维修费",
+        "[print]\nrate = \"fixed\"\nsource_rate = \"rate\"",
+        "[print]\nrate = \"trimmed\"",
+    );
+    let lines = rendered_lines(&file, &out);
+    assert!(row(&lines, "年度资金总额").contains(" 100% "));
+    assert!(row(&lines, "其中：当年财政拨款").contains(" 100% "));
+}
+
+#[test]
+fn shanghai_prints_zero_amounts_as_0() {
+    let out = Folder::new();
+    // The 上海 seed prints 上年结转资金 and 其他资金 as 0 / 0 / blank (examples/shanghai/jixiao.toml).
+    let lines = rendered_lines(
+        std::path::Path::new("examples/shanghai/政府购买辅助服务.toml"),
+        &out,
+    );
+    for label in ["上年结转资金", "其他资金"] {
+        let words: Vec<&str> = row(&lines, label).split_whitespace().collect();
+        assert_eq!(words, [label, "0", "0", "—"], "{label}");
+    }
+    // Amounts still have their two places elsewhere.
+    assert!(row(&lines, "年度资金总额").contains("2223144.00"));
+}
+
+#[test]
+fn chongqing_leaves_out_unused_level2_rows_when_told() {
+    let out = Folder::new();
+    // Default: every 二级 has a row, as on 22 of the 27 published 重庆 forms.
+    let example = std::path::Path::new("examples/chongqing/公务员表彰奖励.toml");
+    let source = std::fs::read_to_string(example).unwrap();
+    assert!(
+        !source.contains("\"时效指标\"") && !source.contains("\"质量指标\""),
+        "the example uses neither 时效指标 nor 质量指标"
+    );
+    let text = squeeze(&rendered_lines(example, &out).join(""));
+    assert!(text.contains("时效指标") && text.contains("质量指标"));
+
+    // The other five leave out 时效指标 alone: [print] unused_level2 = ["时效指标"].
+    let dir = Folder::new();
+    let file = example_copy(
+        &dir,
+        "chongqing",
+        "公务员表彰奖励",
+        "[print]\nunused_level2 = \"omit\"",
+        "[print]\nunused_level2 = [\"时效指标\"]",
+    );
+    let text = squeeze(&rendered_lines(&file, &out).join(""));
+    assert!(!text.contains("时效指标"), "{text}");
+    for kept in ["质量指标", "经济效益指标", "数量指标", "成本指标"] {
+        assert!(text.contains(kept), "{kept} missing");
+    }
+    // The folder's "omit" alone: only the 二级 the project uses.
+    let dir = Folder::new();
+    let file = example_copy(
+        &dir,
+        "chongqing",
+        "公务员表彰奖励",
+        "[print]\nunused_level2 = \"omit\"",
+        "",
+    );
+    let text = squeeze(&rendered_lines(&file, &out).join(""));
+    for gone in ["时效指标", "质量指标", "经济效益指标"] {
+        assert!(!text.contains(gone), "{gone} printed");
+    }
+    assert!(text.contains("数量指标") && text.contains("成本指标"));
+}
+
+#[test]
+fn total_row_weight_is_the_sum_of_the_weights() {
+    let out = Folder::new();
+    let dir = Folder::new();
+    for (weight, expected) in [(90, "100"), (80, "90")] {
+        let file = dir.write(
+            "p.toml",
+            &project(
+                "",
+                &format!(
+                    "level2 = \"数量指标\"\nname = \"n\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = {weight}"
+                ),
+            ),
+        );
+        let report = check_text(&std::fs::read_to_string(&file).unwrap());
+        assert_eq!(
+            codes(&report).contains(&"weights-sum"),
+            weight != 90,
+            "{:?}",
+            report.problems
+        );
+        let lines = rendered_lines(&file, &out);
+        let words: Vec<&str> = row(&lines, "总分").split_whitespace().collect();
+        assert_eq!(words[1], expected, "总分 row: {words:?}");
+    }
+}
+
+#[test]
+fn print_values_in_project_files_are_checked() {
+    let report = check_text(&project(
+        "[print]\nrate = \"percent\"\nunused_level2 = [\"时效\"]",
+        "level2 = \"数量指标\"\nname = \"n\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    ));
+    let bad: Vec<_> = report
+        .problems
+        .iter()
+        .filter(|p| p.code == "invalid-value")
+        .collect();
+    assert_eq!(bad.len(), 2, "{:?}", report.problems);
+    assert_eq!(bad[0].field, "print.rate");
+    assert!(bad[0].message.contains("执行率印法“percent”无效"));
+    assert!(bad[0].loc.is_some() && bad[1].loc.is_some());
+    assert_eq!(bad[1].field, "print.unused_level2");
+    let report = check_text(&project(
+        "[print]\nrat = \"fixed\"",
+        "level2 = \"数量指标\"\nname = \"n\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    ));
+    assert!(
+        codes(&report).contains(&"unknown-key"),
+        "{:?}",
+        report.problems
+    );
+}

@@ -463,10 +463,20 @@ fn check_form_sheet(sheet: &Value, report: &Value, forms: &jixiao::Forms, draft:
         }
         None => assert!(number_at(sheet, &format!("H{total_row}")).is_none()),
     }
-    assert!(close(
-        number_at(sheet, &format!("G{total_row}")).unwrap(),
-        100.0
-    ));
+    // 总分's 分值: Σ indicator 分值 + 预算执行率 分值 (100 only when the weights say so).
+    let weights: f64 = report["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["weight"].as_str())
+        .chain(report["funds"]["weight"].as_str())
+        .map(|w| w.parse::<f64>().unwrap())
+        .sum();
+    let printed = number_at(sheet, &format!("G{total_row}")).unwrap();
+    assert!(
+        close(printed, weights),
+        "{file}: 总分 分值 {printed} ≠ {weights}"
+    );
 
     // 一级指标 cells: each merged over all of its rows (down to the next 一级 or 总分).
     let [header] = rows_of(sheet, "B", |t| t == "一级指标")[..] else {
