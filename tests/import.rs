@@ -1441,3 +1441,131 @@ fn every_example_round_trips_through_a_workbook() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every example, rendered by jixiao's own workbook writer, imported back (issue 8)
+
+/// Problem codes about printed (stated) figures: the workbook prints computed figures, so the
+/// stated ones of a project file (and a stated 年度资金总额 that disagrees with its sources) do
+/// not come back.
+fn about_stated_figures(code: &str) -> bool {
+    code.starts_with("stated-") || code == "funds-total-mismatch"
+}
+
+#[test]
+fn every_example_round_trips_through_render_xlsx_and_import() {
+    let forms = jixiao::Forms::builtin();
+    let mut projects: Vec<PathBuf> = Vec::new();
+    for region in std::fs::read_dir("examples").unwrap() {
+        let region = region.unwrap().path();
+        if !region.is_dir() {
+            continue;
+        }
+        for file in std::fs::read_dir(&region).unwrap() {
+            let file = file.unwrap().path();
+            if file.extension().is_some_and(|e| e == "toml")
+                && file.file_name().is_some_and(|n| n != "jixiao.toml")
+            {
+                projects.push(file);
+            }
+        }
+    }
+    projects.sort();
+    assert!(projects.len() >= 30, "{projects:?}");
+    let originals = jixiao::check(&projects, &forms).unwrap();
+    assert_eq!(originals.reports.len(), projects.len());
+
+    // Render each to .xlsx with the binary (--draft where the project has errors).
+    let folder = Folder::new();
+    let mut workbooks: Vec<PathBuf> = Vec::new();
+    for (n, report) in originals.reports.iter().enumerate() {
+        let out = folder.path().join(format!("{n:02}.xlsx"));
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"));
+        cmd.arg("render").arg(&report.path).arg("-o").arg(&out);
+        if report.has_errors() {
+            cmd.arg("--draft");
+        }
+        let status = cmd.output().unwrap();
+        assert!(
+            out.exists(),
+            "{}: {}",
+            report.path.display(),
+            String::from_utf8_lossy(&status.stderr)
+        );
+        workbooks.push(out);
+    }
+
+    let out = folder.path().join("imported");
+    let outcome = jixiao::import::import(
+        &workbooks,
+        &jixiao::import::Options {
+            output: Some(out),
+            ..Default::default()
+        },
+        &forms,
+    )
+    .unwrap();
+    assert!(outcome.failed.is_empty(), "{:?}", outcome.failed);
+    assert_eq!(
+        outcome.projects.len(),
+        projects.len(),
+        "one form per workbook: {:?}",
+        outcome.notes
+    );
+    let imported = jixiao::check(&outcome.projects, &forms).unwrap();
+
+    for (got, want) in imported.reports.iter().zip(&originals.reports) {
+        let what = want.path.display().to_string();
+        let project = want.project.as_ref().unwrap();
+        assert_eq!(got.name(), want.name(), "{what}");
+        let funds = |r: &jixiao::Report| {
+            r.funds.as_ref().map(|f| {
+                let rates: Vec<_> = f.sources.iter().map(|s| (s.key, s.rate)).collect();
+                (f.total.rate, f.score, rates)
+            })
+        };
+        assert_eq!(funds(got), funds(want), "{what}: 执行率、预算执行得分");
+        let scores = |r: &jixiao::Report| {
+            r.indicators
+                .iter()
+                .map(|i| (i.indicator.name.clone(), i.scored.score))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(scores(got), scores(want), "{what}: 各指标得分");
+        assert_eq!(got.total, want.total, "{what}: 总分");
+        assert_eq!(got.grade, want.grade, "{what}: 等级");
+
+        // Problem codes by the field they are on, less those about stated figures and the
+        // justified exceptions below.
+        let excepted = |code: &str, field: &str| {
+            // 执行率偏低的原因 (funds.reason) has no cell on any form, printed or workbook:
+            // the warning that asks for it comes back.
+            (code == "low-execution" && project.funds.reason.is_some())
+                // `direction` for a target printed without a comparator ("0例"; the examples
+                // say 原表未印比较符) is not printed either: import sees the bare target.
+                || (code == "assumed-direction"
+                    && field
+                        .strip_prefix("indicators[")
+                        .and_then(|f| f.split_once(']'))
+                        .and_then(|(i, _)| i.parse::<usize>().ok())
+                        .and_then(|i| project.indicators.get(i))
+                        .is_some_and(|i| i.direction.is_some()))
+        };
+        let problems = |r: &jixiao::Report| {
+            let mut codes: Vec<(&str, String)> = r
+                .problems
+                .iter()
+                .filter(|p| !about_stated_figures(p.code) && !excepted(p.code, &p.field))
+                .map(|p| (p.code, p.field.clone()))
+                .collect();
+            codes.sort();
+            codes
+        };
+        assert_eq!(
+            problems(got),
+            problems(want),
+            "{what}: 问题代码（imported {}）",
+            got.path.display()
+        );
+    }
+}

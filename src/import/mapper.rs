@@ -51,6 +51,9 @@ pub struct IndicatorLine {
     pub note: Option<Val>,
     /// Every cell of the row printed "/": not applicable.
     pub not_applicable: bool,
+    /// The form has a 实际完成值 column and this row's cell is blank (or a dash): written as
+    /// `actual = ""`, a cell left empty, rather than left out (a missing field).
+    pub actual_blank: bool,
 }
 
 /// A cell not mapped to any field, kept for the user.
@@ -1189,6 +1192,8 @@ fn indicator_row(b: &mut Builder, row: &mut Row) {
     }) {
         b.form.votes.push("xinjiang");
     }
+    let actual_blank =
+        actual.is_none() && !not_applicable && b.ind_cols.iter().any(|c| c.what == IndCol::Actual);
     let (level1, level2) = canonical_levels(&b.level1, &b.level2);
     if level1 == "成本指标" {
         b.form.votes.extend(["beijing"; 3]);
@@ -1207,6 +1212,7 @@ fn indicator_row(b: &mut Builder, row: &mut Row) {
         reason,
         note,
         not_applicable,
+        actual_blank,
     });
 }
 

@@ -236,6 +236,25 @@ fn choose_form(form: &FoundForm, forms: &Forms) -> (String, bool) {
     }
 }
 
+/// The 达成/部分达成 bands of a form: the national ones, or the form's `[scoring] bands`.
+fn form_bands(spec: Option<&crate::forms::FormSpec>) -> [rust_decimal::Decimal; 2] {
+    let mut policy = crate::policy::Policy::default();
+    if let Some(spec) = spec {
+        let source = crate::source::SourceFile::new(
+            format!("{}/form.toml", spec.id).into(),
+            spec.source.clone(),
+        );
+        // A bad form.toml is reported when the imported files are checked.
+        policy.apply(
+            &spec.scoring,
+            &source,
+            crate::source::FileId(0),
+            &mut Vec::new(),
+        );
+    }
+    policy.bands
+}
+
 /// The reason a form id was chosen, from the labels that voted for it.
 fn form_reason(id: &str, given: bool) -> String {
     if given {
@@ -365,6 +384,7 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             write::Planned {
                 form,
                 form_reason: reason,
+                bands: form_bands(forms.get(&form_id)),
                 form_id,
                 year: options.year.or(form.year),
                 origin: origin(&files[*index], form, *document),

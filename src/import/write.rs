@@ -5,7 +5,9 @@ use std::fmt::Write;
 
 use unicode_width::UnicodeWidthStr;
 
-use super::mapper::{FoundForm, Unmapped, Val};
+use rust_decimal::Decimal;
+
+use super::mapper::{FoundForm, IndicatorLine, Unmapped, Val};
 
 /// A TOML string: a basic string, or a multi-line one when the text has line breaks.
 pub fn toml_string(text: &str) -> String {
@@ -55,6 +57,8 @@ pub struct Planned<'a> {
     pub year: Option<i32>,
     /// "表.xlsx 工作表“Sheet1”第 3–40 行"
     pub origin: String,
+    /// Lower bounds (percent of 分值) of 达成 and 部分达成 under the chosen form's scoring.
+    pub bands: [Decimal; 2],
 }
 
 impl Planned<'_> {
@@ -302,7 +306,21 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
         }
         val_line(&mut s, "target", &ind.target, "年度指标值");
         val_line(&mut s, "actual", &ind.actual, "实际完成值");
+        if ind.actual.is_none() && ind.actual_blank {
+            line(&mut s, "actual", "\"\"", "实际完成值（原表空白）");
+        }
         val_line(&mut s, "weight", &ind.weight, "分值");
+        if let Some(grade) = inferred_grade(ind, plan.bands) {
+            let [high, low] = plan.bands.map(|b| b.normalize());
+            line(
+                &mut s,
+                "grade",
+                &toml_string(grade),
+                &format!(
+                    "等级：原表未印，按所印得分占分值的比例推断（≥{high}% 达成，≥{low}% 部分达成）"
+                ),
+            );
+        }
         val_line(&mut s, "score", &ind.score, "得分（原表所印）");
         val_line(&mut s, "reason", &ind.reason, "偏差原因分析及改进措施");
         val_line(&mut s, "note", &ind.note, "备注");
@@ -337,6 +355,48 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
         }
     }
     s
+}
+
+/// The grade of a row whose actual cannot be compared with its target as quantities (text
+/// targets or actuals, a blank actual), inferred from the printed 得分: the form prints no
+/// grade, and `check` needs one there (`grade-required`). `None` where the rules decide alone:
+/// two quantities, or an actual that reads as the target ("长期" against "长期").
+fn inferred_grade(ind: &IndicatorLine, bands: [Decimal; 2]) -> Option<&'static str> {
+    use crate::target::{Parsed, best_level, parse};
+    if ind.not_applicable {
+        return None;
+    }
+    let score = crate::decimal::parse(&ind.score.as_ref()?.text)?;
+    let weight = crate::decimal::parse(&ind.weight.as_ref()?.text)?;
+    if weight <= Decimal::ZERO || score < Decimal::ZERO {
+        return None;
+    }
+    let text = |v: &Option<Val>| v.as_ref().map_or(String::new(), |v| v.text.clone());
+    let (target, actual) = (text(&ind.target), text(&ind.actual));
+    match (parse(&target), parse(&actual)) {
+        (Parsed::Quantity(_), Parsed::Quantity(_)) => return None,
+        (Parsed::OutOfRange(_), _) | (_, Parsed::OutOfRange(_)) => return None,
+        _ => {}
+    }
+    // As scoring.rs: a qualitative actual equal to its target (or the best of a level list)
+    // is met without a grade.
+    let (t, a) = (target.trim(), actual.trim());
+    let met_by_text = !t.is_empty() && t == a
+        || best_level(t).is_some_and(|best| a.chars().eq(std::iter::once(best)));
+    if met_by_text {
+        return None;
+    }
+    let percent = score
+        .checked_mul(Decimal::ONE_HUNDRED)?
+        .checked_div(weight)?;
+    let [high, low] = bands;
+    Some(if score >= weight || percent >= high {
+        "达成"
+    } else if percent >= low {
+        "部分达成"
+    } else {
+        "未达成"
+    })
 }
 
 /// Bytes of a project file after which unmapped cells are counted, not listed.
@@ -375,5 +435,45 @@ mod tests {
             assert_eq!(parsed["v"].as_str(), Some(text), "{doc}");
         }
         assert_eq!(comment_text("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn grades_are_inferred_from_printed_scores_where_check_needs_one() {
+        let v = |t: &str| {
+            Some(Val {
+                text: t.to_string(),
+                ..Val::default()
+            })
+        };
+        let row = |target: &str, actual: Option<&str>, score: &str| IndicatorLine {
+            target: v(target),
+            actual: actual.and_then(v),
+            weight: v("10"),
+            score: v(score),
+            actual_blank: actual.is_none(),
+            ..IndicatorLine::default()
+        };
+        let national = [Decimal::from(80), Decimal::from(60)];
+        let grade = |r: IndicatorLine| inferred_grade(&r, national);
+        assert_eq!(
+            grade(row("有效提升", Some("部分提升"), "7")),
+            Some("部分达成")
+        );
+        assert_eq!(grade(row("≤11月", Some("12月9日"), "8")), Some("达成"));
+        assert_eq!(grade(row("≥90%", None, "10")), Some("达成"));
+        assert_eq!(
+            grade(row("按期完成", Some("未完成"), "5.9")),
+            Some("未达成")
+        );
+        // Two quantities, or text equal to the target: scored without a grade.
+        assert_eq!(grade(row("≥95%", Some("90%"), "9")), None);
+        assert_eq!(grade(row("长期", Some("长期"), "10")), None);
+        assert_eq!(grade(row("优良中低差", Some("优"), "10")), None);
+        // A form's own bands.
+        let strict = [Decimal::from(90), Decimal::from(70)];
+        assert_eq!(
+            inferred_grade(&row("显著", Some("较好"), "8"), strict),
+            Some("部分达成")
+        );
     }
 }
