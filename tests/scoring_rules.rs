@@ -760,3 +760,37 @@ fn chongqing_examples_printed_figures_are_audited_at_their_own_precision() {
         }
     }
 }
+
+/// §6 with a `reason_format` (issue 9): the printed 偏差原因 cell is composed from the computed
+/// facts and the user's cause where points were lost; a row without a cause keeps its error.
+#[test]
+fn reason_format_composes_the_reason_cell() {
+    let head = "reason_format = \"目标{{ target }}，实际{{ actual }}，完成{{ ratio }}%，扣{{ lost }}分。原因：{{ reason }}\"";
+    let (score, r) = score_of(
+        head,
+        "level2 = \"数量指标\"\nname = \"面试人数\"\ntarget = \"≥2700人\"\nactual = \"1100人\"\nweight = 90\nreason = \"报名人数少于预期\"",
+    );
+    // 1100 / 2700 × 90 = 36.666… → 36.67; lost 53.33; 1100 / 2700 = 40.74%.
+    assert_eq!(score, Some(d("36.67")));
+    assert_eq!(
+        r.indicators[0].reason.as_deref(),
+        Some("目标≥2700人，实际1100人，完成40.74%，扣53.33分。原因：报名人数少于预期")
+    );
+    // No cause: nothing composed, and the row still needs one.
+    let (_, r) = score_of(
+        head,
+        "level2 = \"数量指标\"\nname = \"面试人数\"\ntarget = \"≥2700人\"\nactual = \"1100人\"\nweight = 90",
+    );
+    assert_eq!(r.indicators[0].reason, None);
+    assert!(codes(&r).contains(&"missing-reason"), "{:?}", codes(&r));
+    // An unknown name in the format is reported where it is written.
+    let (_, r) = score_of(
+        "reason_format = \"{{ nope }}\"",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥2\"\nactual = \"1\"\nweight = 90\nreason = \"r\"",
+    );
+    assert!(
+        codes(&r).contains(&"unknown-placeholder"),
+        "{:?}",
+        codes(&r)
+    );
+}
