@@ -354,8 +354,8 @@ pub fn to_markdown(diff: &Diff) -> String {
 /// A git revision's project files under `paths`, copied into `into` (with the same relative
 /// paths), read with git itself.
 pub fn checkout_revision(rev: &str, paths: &[PathBuf], into: &Path) -> Result<usize, String> {
-    // -z: names as they are (git quotes non-ASCII names otherwise).
-    let mut args = vec!["ls-tree", "-r", "-z", "--name-only", rev, "--"];
+    // -z: names as they are (git quotes non-ASCII names otherwise); with modes, to skip links.
+    let mut args = vec!["ls-tree", "-r", "-z", rev, "--"];
     let spec: Vec<String> = paths
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
@@ -367,13 +367,17 @@ pub fn checkout_revision(rev: &str, paths: &[PathBuf], into: &Path) -> Result<us
         .map_err(|e| format!("无法运行 git：{e}"))?;
     if !listed.status.success() {
         return Err(format!(
-            "“{rev}”不是文件、文件夹或 git 版本：{}",
+            "无法从 git 读取“{rev}”（它须是已存在的文件、文件夹或 git 版本，-- 之后的路径须在仓库内）：{}",
             String::from_utf8_lossy(&listed.stderr).trim()
         ));
     }
     let mut count = 0;
-    for name in String::from_utf8_lossy(&listed.stdout).split('\0') {
-        if !name.ends_with(".toml") {
+    for entry in String::from_utf8_lossy(&listed.stdout).split('\0') {
+        // "<mode> <type> <object>\t<path>"; a symlink (120000) is not a project of its own.
+        let Some((meta, name)) = entry.split_once('\t') else {
+            continue;
+        };
+        if !name.ends_with(".toml") || !meta.starts_with("100") {
             continue;
         }
         let shown = std::process::Command::new("git")

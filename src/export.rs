@@ -134,6 +134,19 @@ pub fn csv(reports: &[Report]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Text XML 1.0 can hold: control characters (other than tab and newlines) and U+FFFE/FFFF
+/// would make the workbook unreadable, so they are dropped.
+fn xml_safe(text: &str) -> String {
+    text.chars()
+        .filter(|&c| {
+            matches!(c, '\t' | '\n' | '\r')
+                || ('\u{20}'..='\u{d7ff}').contains(&c)
+                || ('\u{e000}'..='\u{fffd}').contains(&c)
+                || c >= '\u{10000}'
+        })
+        .collect()
+}
+
 /// A worksheet name Excel accepts: ≤ 31 characters, none of `[]:*?/\`, no apostrophe at
 /// either end, not the reserved "History", unique (case-insensitively) among `used`.
 pub fn sheet_name(name: &str, index: usize, used: &[String]) -> String {
@@ -172,15 +185,15 @@ pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
         for (r, row) in rows(report).iter().enumerate() {
             let r = r as u32 + 1;
             for (c, text) in row.text.iter().enumerate() {
-                sheet.write_string(r, c as u16, text, &plain)?;
+                sheet.write_string(r, c as u16, &xml_safe(text), &plain)?;
             }
             for (c, d) in [(8u16, row.weight), (9, row.score), (10, row.computed)] {
                 if let Some(v) = d.and_then(|d| d.to_f64()) {
                     sheet.write_number(r, c, v, &number)?;
                 }
             }
-            sheet.write_string(r, 11, &row.method, &plain)?;
-            sheet.write_string(r, 12, &row.reason, &plain)?;
+            sheet.write_string(r, 11, &xml_safe(&row.method), &plain)?;
+            sheet.write_string(r, 12, &xml_safe(&row.reason), &plain)?;
         }
         sheet.set_column_width(5, 28)?;
         sheet.set_column_width(12, 40)?;
@@ -196,6 +209,7 @@ mod tests {
     fn sheet_names_excel_accepts() {
         use super::sheet_name;
         assert_eq!(sheet_name("'quoted'", 0, &[]), "quoted");
+        assert_eq!(super::xml_safe("培训\u{7}补贴\u{fffe}\t"), "培训补贴\t");
         assert_eq!(sheet_name("History", 2, &[]), "History-3");
         assert_eq!(sheet_name("a[1]:b", 0, &[]), "a1b");
         assert_eq!(sheet_name("同名", 1, &["同名".into()]), "同名-2");

@@ -52,8 +52,25 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     }
     // One project once, however it was reached (a file symlink, `check x.toml dir/`): a bundle
     // must not count it twice in its totals.
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(f.canonicalize().unwrap_or_else(|_| f.clone())));
+    // A real file wins over a symlink to it, so the project keeps its own name.
+    let canonical = |f: &PathBuf| f.canonicalize().unwrap_or_else(|_| f.clone());
+    let is_link = |f: &PathBuf| {
+        f.symlink_metadata()
+            .is_ok_and(|m| m.file_type().is_symlink())
+    };
+    let mut seen: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .filter(|f| !is_link(f))
+        .map(canonical)
+        .collect();
+    let mut kept_real = std::collections::HashSet::new();
+    files.retain(|f| {
+        if is_link(f) {
+            seen.insert(canonical(f))
+        } else {
+            kept_real.insert(canonical(f))
+        }
+    });
     Ok(files)
 }
 

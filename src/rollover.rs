@@ -5,12 +5,12 @@
 //! the filing date) is cleared to `""` so `check` lists exactly the blanks still to fill. The
 //! file is edited in place with `toml_edit`, so comments and layout stay as the user wrote them.
 
-use toml_edit::{DocumentMut, Item, Table, value};
+use toml_edit::{DocumentMut, Item, value};
 
 /// Why a file could not be rolled over.
 #[derive(Debug, thiserror::Error)]
 pub enum RolloverError {
-    #[error("TOML 语法错误，无法转入下一年：{0}")]
+    #[error("无法转入下一年：{0}")]
     Syntax(String),
 }
 
@@ -21,6 +21,12 @@ const FUND_RESULTS: &[&str] = &["rate", "score"];
 
 /// Roll one file (a project file or a folder's `jixiao.toml`) over to `year`.
 pub fn rollover(text: &str, year: i32) -> Result<String, RolloverError> {
+    // Syntax errors are reported as `check` reports them (Chinese, with line and column).
+    if let Err(e) = toml::from_str::<toml::Table>(text) {
+        return Err(RolloverError::Syntax(crate::load::describe_toml_error(
+            &e, text,
+        )));
+    }
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| RolloverError::Syntax(e.message().to_string()))?;
@@ -62,18 +68,31 @@ pub fn rollover(text: &str, year: i32) -> Result<String, RolloverError> {
     {
         blank(signature, "date");
     }
-    if let Some(indicators) = doc
-        .get_mut("indicators")
-        .and_then(Item::as_array_of_tables_mut)
-    {
-        for indicator in indicators.iter_mut() {
-            clear_indicator(indicator);
+    match doc.get_mut("indicators") {
+        Some(Item::ArrayOfTables(list)) => {
+            for indicator in list.iter_mut() {
+                clear_indicator(indicator);
+            }
         }
+        // `indicators = [{ … }, { … }]`: the same, inline.
+        Some(Item::Value(toml_edit::Value::Array(list))) => {
+            for value in list.iter_mut() {
+                if let Some(indicator) = value.as_inline_table_mut() {
+                    clear_indicator(indicator);
+                }
+            }
+        }
+        _ => {}
     }
-    Ok(doc.to_string())
+    let out = doc.to_string();
+    // Keep the source's line endings (toml_edit writes `\n`).
+    if text.contains("\r\n") {
+        return Ok(out.replace("\r\n", "\n").replace('\n', "\r\n"));
+    }
+    Ok(out)
 }
 
-fn clear_indicator(indicator: &mut Table) {
+fn clear_indicator(indicator: &mut dyn toml_edit::TableLike) {
     for key in INDICATOR_RESULTS.iter().chain(&["actual"]) {
         if indicator.contains_key(key) {
             blank(indicator, key);

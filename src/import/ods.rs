@@ -15,6 +15,10 @@ use super::xlsx::{LocalName, parse_xml, part};
 /// times is a formatting artefact, not data).
 const REPEAT_LIMIT: u32 = 10_000;
 
+/// Most non-empty cells one sheet may expand to (repeats included): far beyond any form, and
+/// small enough that a 1 KB file cannot ask for billions.
+const MAX_CELLS: usize = 200_000;
+
 pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
     let mut zip = zip::ZipArchive::new(reader)
         .map_err(|_| "不是有效的 .ods 文件（文件已损坏，或不是 OpenDocument 表格）".to_string())?;
@@ -46,6 +50,11 @@ pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
                 continue;
             }
             for copy in 0..repeat.min(REPEAT_LIMIT) {
+                if cells.len() + row_cells.len() > MAX_CELLS {
+                    return Err(format!(
+                        "工作表“{name}”展开后超过 {MAX_CELLS} 个非空单元格（重复的行或列过多），不像一张自评表"
+                    ));
+                }
                 for (col, mut cell) in row_cells.iter().cloned() {
                     cell.row = row_index.saturating_add(copy);
                     cell.col = col;
@@ -125,6 +134,9 @@ fn row_cells(row: Node, sheet: &str) -> Vec<(u32, Cell)> {
             .unwrap_or(1)
             .clamp(1, 1_048_576);
         for copy in 0..repeat.min(REPEAT_LIMIT) {
+            if out.len() >= MAX_CELLS {
+                break;
+            }
             let mut c = Cell::text(0, 0, text.clone(), format!("{sheet}!"));
             c.cols = cols;
             c.rows = rows;

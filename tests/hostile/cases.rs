@@ -825,3 +825,139 @@ fn printed_figures_in_the_folder_file_are_flagged() {
     let c = codes(&checked.reports[0]);
     assert_eq!(c, ["ignored-field", "ignored-field"], "{c:?}");
 }
+
+// Third hostile round (the new commands).
+
+#[test]
+fn emit_typst_never_writes_over_user_files_or_into_a_project_folder() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a"));
+    let out = folder.path().join("out.pdf");
+    // Into the project folder itself: its form.toml would become a "project".
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        p.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--emit-typst",
+        folder.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!folder.path().join("main.typ").exists());
+    // Over a folder with the user's own main.typ.
+    let mine = folder.path().join("mine");
+    std::fs::create_dir_all(&mine).unwrap();
+    std::fs::write(mine.join("main.typ"), "// my own typst").unwrap();
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        p.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--emit-typst",
+        mine.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(mine.join("main.typ")).unwrap(),
+        "// my own typst"
+    );
+}
+
+#[test]
+fn rollover_is_all_or_nothing_and_clears_inline_indicators() {
+    let folder = Folder::new();
+    let src = folder.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("a.toml"),
+        "year = 2024\nindicators = [{ name = \"a\", actual = \"1\", score = 50, reason = \"r\" }]\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("b.toml"), "year = 2024\nyear = 2025\n").unwrap();
+    let out = folder.path().join("out");
+    let (code, _, stderr) = jixiao(&[
+        "rollover",
+        src.to_str().unwrap(),
+        "--year",
+        "2025",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("未写入任何文件") && stderr.contains("同一个键写了两次"),
+        "{stderr}"
+    );
+    assert!(!out.join("a.toml").exists(), "nothing half-written");
+    std::fs::remove_file(src.join("b.toml")).unwrap();
+    let inside = src.join("next");
+    let (code, _, _) = jixiao(&[
+        "rollover",
+        src.to_str().unwrap(),
+        "--year",
+        "2025",
+        "-o",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "a new folder inside the old one is refused");
+    let (code, _, stderr) = jixiao(&[
+        "rollover",
+        src.to_str().unwrap(),
+        "--year",
+        "2025",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(out.join("a.toml")).unwrap();
+    assert!(
+        text.contains("actual = \"\"") && !text.contains("score = 50"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_repeat_bomb_in_an_ods_file_is_refused_quickly() {
+    use std::io::Write;
+    let folder = Folder::new();
+    let path = folder.path().join("bomb.ods");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    zip.start_file("content.xml", zip::write::FileOptions::default())
+        .unwrap();
+    zip.write_all(
+        br#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
+    )
+    .unwrap();
+    zip.finish().unwrap();
+    let start = std::time::Instant::now();
+    let (code, _, stderr) = jixiao(&[
+        "import",
+        path.to_str().unwrap(),
+        "-o",
+        folder.path().join("o").to_str().unwrap(),
+    ]);
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("超过"), "{stderr}");
+}
+
+#[test]
+fn exported_workbooks_drop_characters_xml_cannot_hold() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a").replace("测试项目", "培训\\u0007补贴"));
+    let x = folder.path().join("e.xlsx");
+    let (code, _, stderr) = jixiao(&[
+        "export",
+        p.to_str().unwrap(),
+        "--format",
+        "xlsx",
+        "-o",
+        x.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&x).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/sharedStrings.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(xml.contains("培训补贴") && !xml.contains('\u{7}'), "{xml}");
+}
