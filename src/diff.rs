@@ -35,10 +35,29 @@ pub struct ProjectDiff {
     pub figures: Vec<Change>,
     /// Edited cells (targets, actuals, weights, reasons, amounts…).
     pub cells: Vec<Change>,
-    pub new_problems: Vec<String>,
-    pub fixed_problems: Vec<String>,
+    pub new_problems: Vec<ProblemRef>,
+    pub fixed_problems: Vec<ProblemRef>,
     /// A new error appeared (exit 1).
     pub new_error: bool,
+}
+
+/// A problem as a diff names it: matched across versions by code and field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProblemRef {
+    pub code: &'static str,
+    pub field: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl std::fmt::Display for ProblemRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}", self.code)
+        } else {
+            write!(f, "{}（{}）", self.code, self.field)
+        }
+    }
 }
 
 /// The whole comparison.
@@ -149,14 +168,19 @@ fn changes(old: &[(String, Option<String>)], new: &[(String, Option<String>)]) -
     out
 }
 
-fn problem_keys(r: &Report) -> Vec<(String, Severity)> {
-    let mut v: Vec<(String, Severity)> = r
+fn problem_keys(r: &Report) -> Vec<ProblemRef> {
+    let mut v: Vec<ProblemRef> = r
         .problems
         .iter()
-        .map(|p| (format!("{}（{}）", p.code, p.field), p.severity))
+        .map(|p| ProblemRef {
+            code: p.code,
+            field: p.field.clone(),
+            severity: p.severity,
+            message: p.message.clone(),
+        })
         .collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
-    v.dedup();
+    v.sort_by(|a, b| (a.code, &a.field).cmp(&(b.code, &b.field)));
+    v.dedup_by(|a, b| a.code == b.code && a.field == b.field);
     v
 }
 
@@ -193,7 +217,7 @@ pub fn compare(old: &Checked, old_root: &Path, new: &Checked, new_root: &Path) -
             },
         };
         let Some(o) = o else {
-            let new_problems: Vec<String> = problem_keys(n).into_iter().map(|p| p.0).collect();
+            let new_problems = problem_keys(n);
             projects.push(ProjectDiff {
                 file: file.clone(),
                 name: n.name().to_string(),
@@ -209,15 +233,16 @@ pub fn compare(old: &Checked, old_root: &Path, new: &Checked, new_root: &Path) -
         };
         matched_old.push(renamed_from.clone().unwrap_or_else(|| file.clone()));
         let (op, np) = (problem_keys(o), problem_keys(n));
-        let new_problems: Vec<(String, Severity)> = np
+        let same = |p: &ProblemRef, q: &ProblemRef| p.code == q.code && p.field == q.field;
+        let new_problems: Vec<ProblemRef> = np
             .iter()
-            .filter(|p| !op.iter().any(|q| q.0 == p.0))
+            .filter(|p| !op.iter().any(|q| same(p, q)))
             .cloned()
             .collect();
-        let fixed_problems: Vec<String> = op
+        let fixed_problems: Vec<ProblemRef> = op
             .iter()
-            .filter(|p| !np.iter().any(|q| q.0 == p.0))
-            .map(|p| p.0.clone())
+            .filter(|p| !np.iter().any(|q| same(p, q)))
+            .cloned()
             .collect();
         let diff = ProjectDiff {
             file: file.clone(),
@@ -230,8 +255,8 @@ pub fn compare(old: &Checked, old_root: &Path, new: &Checked, new_root: &Path) -
             renamed_from,
             figures: changes(&figures(o), &figures(n)),
             cells: changes(&cells(o), &cells(n)),
-            new_error: new_problems.iter().any(|p| p.1 == Severity::Error),
-            new_problems: new_problems.into_iter().map(|p| p.0).collect(),
+            new_error: new_problems.iter().any(|p| p.severity == Severity::Error),
+            new_problems,
             fixed_problems,
         };
         let unchanged = diff.figures.is_empty()
@@ -341,7 +366,7 @@ pub fn to_markdown(diff: &Diff) -> String {
             out.push('\n');
         }
         for q in &p.new_problems {
-            out.push_str(&format!("- 新问题 `{q}`\n"));
+            out.push_str(&format!("- 新问题 `{q}`：{}\n", cell(&q.message)));
         }
         for q in &p.fixed_problems {
             out.push_str(&format!("- 已解决 `{q}`\n"));

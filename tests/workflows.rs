@@ -1016,10 +1016,19 @@ fn diff_of_two_git_revisions() {
     assert_eq!(figure("预算执行率得分"), ("9.48".into(), "8.44".into()));
     // 5 / 12 × 10 = 4.1666… → 4.17; total 98.95 − 1.04 − 5.83 = 92.08.
     assert_eq!(figure("总分"), ("98.95".into(), "92.08".into()));
-    assert!(
-        changed["new_problems"]
-            .to_string()
-            .contains("missing-reason")
+    let new_problem = &changed["new_problems"][1];
+    assert_eq!(
+        (
+            &new_problem["code"],
+            &new_problem["field"],
+            &new_problem["severity"]
+        ),
+        (
+            &Value::from("missing-reason"),
+            &Value::from("indicators[0].reason"),
+            &Value::from("error")
+        ),
+        "{changed}"
     );
     assert_eq!(changed["new_error"], true);
     assert_eq!(projects[1]["status"], "renamed");
