@@ -134,16 +134,10 @@ pub fn csv(reports: &[Report]) -> Vec<u8> {
     out.into_bytes()
 }
 
-/// Text XML 1.0 can hold: control characters (other than tab and newlines) and U+FFFE/FFFF
-/// would make the workbook unreadable, so they are dropped.
+/// Text XML 1.0 can hold (the same rule as the form workbook's cells).
 fn xml_safe(text: &str) -> String {
     text.chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || ('\u{20}'..='\u{d7ff}').contains(&c)
-                || ('\u{e000}'..='\u{fffd}').contains(&c)
-                || c >= '\u{10000}'
-        })
+        .filter(|&c| crate::workbook::xml_char(c))
         .collect()
 }
 

@@ -442,9 +442,9 @@ fn run(cli: Cli) -> Result<u8, String> {
             let forms = forms(&templates)?;
             diff(&old, new.as_deref(), &paths, format, &forms)
         }
+        // The form comes from the old file; `--form` is for a fresh scaffold.
         Command::New {
             file,
-            form,
             year,
             from: Some(old),
             ..
@@ -459,8 +459,9 @@ fn run(cli: Cli) -> Result<u8, String> {
                 Some(y) => y,
                 None => next_year_of(&old)?,
             };
-            let _ = form;
-            roll_file(&old, &file, year)?;
+            check_year(year)?;
+            let next = rolled_text(&old, year)?;
+            jixiao::output::write_atomic(&file, next.as_bytes()).map_err(|e| e.to_string())?;
             eprintln!(
                 "已写入 {}（{year}年度，由 {} 转入）；填写 \"\" 处后运行 jixiao check {}",
                 file.display(),
@@ -489,9 +490,7 @@ fn run(cli: Cli) -> Result<u8, String> {
                     file.display()
                 ));
             }
-            if !(1990..=2100).contains(&year) {
-                return Err(format!("评价年度 {year} 不在 1990～2100 之间"));
-            }
+            check_year(year)?;
             let text = jixiao::scaffold::scaffold(spec, year);
             jixiao::output::write_atomic(&file, text.as_bytes()).map_err(|e| e.to_string())?;
             // The scaffold's `#:schema` line names this file; an existing one is left alone.
@@ -585,10 +584,8 @@ fn run(cli: Cli) -> Result<u8, String> {
             force,
             templates,
         } => {
-            if let Some(y) = year
-                && !(1990..=2100).contains(&y)
-            {
-                return Err(format!("评价年度 {y} 不在 1990～2100 之间"));
+            if let Some(y) = year {
+                check_year(y)?;
             }
             let forms = forms(&templates)?;
             let options = jixiao::import::Options {
@@ -911,17 +908,22 @@ fn next_year_of(old: &Path) -> Result<i32, String> {
         })
 }
 
-/// One file rolled over to `year`, written to `to` (never over an existing file).
-fn roll_file(from: &Path, to: &Path, year: i32) -> Result<(), String> {
-    if !(1990..=2100).contains(&year) {
-        return Err(format!("评价年度 {year} 不在 1990～2100 之间"));
+/// A year given on the command line, within [`jixiao::model::YEARS`] like a file's `year`.
+fn check_year(year: i32) -> Result<(), String> {
+    let years = jixiao::model::YEARS;
+    if years.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!(
+            "评价年度 {year} 不在 {}～{} 之间",
+            years.start(),
+            years.end()
+        ))
     }
-    if to.symlink_metadata().is_ok() {
-        return Err(format!(
-            "{} 已存在，不覆盖 (refusing to overwrite)",
-            to.display()
-        ));
-    }
+}
+
+/// The text of `from` rolled over to `year`, in memory.
+fn rolled_text(from: &Path, year: i32) -> Result<String, String> {
     let text = std::fs::read_to_string(from).map_err(|e| {
         format!(
             "无法读取 {}：{}",
@@ -929,9 +931,7 @@ fn roll_file(from: &Path, to: &Path, year: i32) -> Result<(), String> {
             jixiao::output::describe_io(&e)
         )
     })?;
-    let next =
-        jixiao::rollover::rollover(&text, year).map_err(|e| format!("{}：{e}", from.display()))?;
-    jixiao::output::write_atomic(to, next.as_bytes()).map_err(|e| e.to_string())
+    jixiao::rollover::rollover(&text, year).map_err(|e| format!("{}：{e}", from.display()))
 }
 
 /// `jixiao rollover DIR --year Y -o NEWDIR`: every project file and `jixiao.toml` of DIR (and
@@ -956,9 +956,7 @@ fn rollover(dir: &Path, year: i32, output: &Path) -> Result<u8, String> {
             all.push(defaults);
         }
     }
-    if !(1990..=2100).contains(&year) {
-        return Err(format!("评价年度 {year} 不在 1990～2100 之间"));
-    }
+    check_year(year)?;
     // NEWDIR inside DIR would make next check/bundle of DIR see both years.
     if jixiao::output::identity(output).starts_with(jixiao::output::identity(dir)) {
         return Err(format!(
@@ -980,15 +978,7 @@ fn rollover(dir: &Path, year: i32, output: &Path) -> Result<u8, String> {
                 to.display()
             ));
         }
-        let text = std::fs::read_to_string(from).map_err(|e| {
-            format!(
-                "无法读取 {}：{}",
-                from.display(),
-                jixiao::output::describe_io(&e)
-            )
-        })?;
-        let next = jixiao::rollover::rollover(&text, year)
-            .map_err(|e| format!("{}：{e}；未写入任何文件", from.display()))?;
+        let next = rolled_text(from, year).map_err(|e| format!("{e}；未写入任何文件"))?;
         plan.push((to, next));
     }
     for (to, next) in &plan {

@@ -195,6 +195,9 @@ pub struct Project {
     pub print: crate::forms::PrintOverrides,
 }
 
+/// The evaluation years accepted (`year`, `new --year`, `rollover --year`, `import --year`).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
 /// Largest amount accepted (10^18, far beyond any budget in 元), so sums and rates stay exact.
 pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_808_348_672, 232_830_643, 0, false, 0);
 /// Largest 分值 or 得分 accepted: a whole form is worth 100.
@@ -420,7 +423,7 @@ impl<'a> Builder<'a> {
         let year = match pick!(year) {
             Some((y, file)) => {
                 let v = *y.get_ref();
-                if !(1990..=2100).contains(&v) {
+                if !i32::try_from(v).is_ok_and(|y| YEARS.contains(&y)) {
                     self.problems.push(
                         Problem::error(
                             "invalid-value",

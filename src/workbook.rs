@@ -352,16 +352,21 @@ struct Grid {
 /// Excel's most characters in one cell.
 const MAX_CELL_CHARS: usize = 32_767;
 
+/// Can XML 1.0 carry this character? Not the C0 controls other than tab and line breaks, nor
+/// U+FFFE/U+FFFF: one of those in a sheet makes the whole workbook unreadable. Shared with
+/// `jixiao export --format xlsx`.
+pub(crate) fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r')
+        || !(c.is_control() && (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}')
+}
+
 /// Text a cell can hold: characters XML 1.0 cannot carry are dropped, and very long text is cut
 /// at Excel's limit (with …).
 fn cell_text(text: &str) -> String {
     let kept: String = text
         .replace("\r\n", "\n")
         .chars()
-        .filter(|&c| {
-            matches!(c, '\t' | '\n' | '\r')
-                || !(c.is_control() && (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}')
-        })
+        .filter(|&c| xml_char(c))
         .map(|c| if c == '\r' { '\n' } else { c })
         .collect();
     if kept.chars().count() > MAX_CELL_CHARS {

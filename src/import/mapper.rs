@@ -413,7 +413,7 @@ fn year_digits(d: &str) -> Option<i32> {
     (d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()))
         .then(|| d.parse().ok())
         .flatten()
-        .filter(|y| (1990..=2100).contains(y))
+        .filter(|y| crate::model::YEARS.contains(y))
 }
 
 /// The year of "2020年度预算资金项目支出绩效自评表" and the like: 4 digits before 年度.
