@@ -52,25 +52,35 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
     }
     // One project once, however it was reached (a file symlink, `check x.toml dir/`): a bundle
     // must not count it twice in its totals.
-    // A real file wins over a symlink to it, so the project keeps its own name.
-    let canonical = |f: &PathBuf| f.canonicalize().unwrap_or_else(|_| f.clone());
-    let is_link = |f: &PathBuf| {
-        f.symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink())
-    };
-    let mut seen: std::collections::HashSet<PathBuf> = files
+    // A real file wins over a symlink to it, so the project keeps its own name. Each file is
+    // resolved once.
+    let resolved: Vec<(PathBuf, PathBuf, bool)> = files
+        .into_iter()
+        .map(|f| {
+            let canonical = f.canonicalize().unwrap_or_else(|_| f.clone());
+            let link = f
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink());
+            (f, canonical, link)
+        })
+        .collect();
+    let mut seen: std::collections::HashSet<&PathBuf> = resolved
         .iter()
-        .filter(|f| !is_link(f))
-        .map(canonical)
+        .filter(|(_, _, link)| !link)
+        .map(|(_, c, _)| c)
         .collect();
     let mut kept_real = std::collections::HashSet::new();
-    files.retain(|f| {
-        if is_link(f) {
-            seen.insert(canonical(f))
-        } else {
-            kept_real.insert(canonical(f))
-        }
-    });
+    let files: Vec<PathBuf> = resolved
+        .iter()
+        .filter(|(_, c, link)| {
+            if *link {
+                seen.insert(c)
+            } else {
+                kept_real.insert(c)
+            }
+        })
+        .map(|(f, _, _)| f.clone())
+        .collect();
     Ok(files)
 }
 

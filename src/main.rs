@@ -696,7 +696,8 @@ fn render(
         .iter()
         .map(|r| (output_path(&r.path, output, several, ext), r.path.clone()))
         .collect();
-    jixiao::output::guard(&inputs(checked), &planned).map_err(|e| e.to_string())?;
+    let read = inputs(checked);
+    jixiao::output::guard(&read, &planned).map_err(|e| e.to_string())?;
     // Fonts and templates load once, and only when something is to be rendered.
     let mut engine_cell: Option<Engine> = None;
     let mut code = 0;
@@ -771,11 +772,15 @@ fn render(
             .enumerate()
             .map(|(i, bytes)| (page_path(&path, i + 1, count), bytes))
             .collect();
-        let page_outputs: Vec<(PathBuf, PathBuf)> = files
-            .iter()
-            .map(|(p, _)| (p.clone(), report.path.clone()))
-            .collect();
-        jixiao::output::guard(&inputs(checked), &page_outputs).map_err(|e| e.to_string())?;
+        // One page is written to `path`, guarded with every output before the loop; only the
+        // names of a multi-page set (x-1.png, …) are new here.
+        if count > 1 {
+            let page_outputs: Vec<(PathBuf, PathBuf)> = files
+                .iter()
+                .map(|(p, _)| (p.clone(), report.path.clone()))
+                .collect();
+            jixiao::output::guard(&read, &page_outputs).map_err(|e| e.to_string())?;
+        }
         let stale = jixiao::output::write_pages(&path, &files).map_err(|e| e.to_string())?;
         for removed in stale {
             eprintln!("已删除上次排版留下的 {}", removed.display());
@@ -1025,7 +1030,8 @@ fn emit_typst(
         ));
     }
     let dir_id = jixiao::output::identity(dir);
-    if let Some(input) = inputs(checked)
+    let read = inputs(checked);
+    if let Some(input) = read
         .iter()
         .find(|i| jixiao::output::identity(i).starts_with(&dir_id))
     {
@@ -1043,7 +1049,7 @@ fn emit_typst(
         )
     })?;
     let planned = [(dir.join("main.typ"), dir.to_path_buf())];
-    jixiao::output::guard(&inputs(checked), &planned).map_err(|e| e.to_string())?;
+    jixiao::output::guard(&read, &planned).map_err(|e| e.to_string())?;
     let written = engine
         .emit_project(project, dir)
         .map_err(|e| e.to_string())?;
