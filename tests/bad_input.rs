@@ -4,6 +4,7 @@ mod common;
 use common::*;
 
 use run_jixiao as jixiao;
+use std::path::Path;
 
 /// The hostile tester's cases (issue 10), kept in this test binary so no extra one links Typst.
 #[path = "hostile/cases.rs"]
@@ -210,4 +211,70 @@ fn folder_defaults_are_inherited_and_overridden() {
         (2023, "inner-mongolia", "共同部门")
     );
     assert!(codes(&r).is_empty(), "{:?}", codes(&r));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: the whole of what `check` prints for a few cases, byte for byte, so that a change
+// to the rustc-style diagnostics (place, caret, field, wording) is seen in review.
+
+#[test]
+fn snapshot_missing_reason() {
+    cli(&["check", "missing-reason.toml"])
+        .current_dir(Path::new("tests/corpus"))
+        .run()
+        .code(1)
+        .stdout_is(r#"测试项目（missing-reason.toml，2024年度，表样 mof-2020）
+  预算执行率  全年预算数 100 万元  全年执行数 100 万元  执行率 100.00%  得分 10 / 10
+  一级指标   二级指标         三级指标                   年度指标值   实际完成值   分值   得分   规则
+  产出指标   数量指标         培训人数                   ≥100人       50人         90     45     ge
+  总分 55  等级 差  （1 个错误，0 个警告；* 为填写得分与计算不同）
+
+"#)
+        .stderr_is(r#"error[missing-reason]: 错误: 得分 45 低于分值 90，须填写偏差原因分析及改进措施（reason）
+   ┌─ missing-reason.toml:12:1
+   │
+12 │ [[indicators]]
+   │ ^^^^^^^^^^^^^^ 字段 indicators[0].reason
+
+"#);
+}
+
+#[test]
+fn snapshot_syntax_unclosed_string() {
+    cli(&["check", "syntax-unclosed-string.toml"])
+        .current_dir(Path::new("tests/corpus"))
+        .run()
+        .code(2)
+        .stdout_is(r#"syntax-unclosed-string.toml：无法读取为项目
+
+"#)
+        .stderr_is(r#"error[toml-syntax]: 错误: TOML 语法错误：字符串无效：可能缺少结尾的引号 "，或含有未转义的 \ (invalid basic string, expected `"`)
+   ┌─ syntax-unclosed-string.toml:15:13
+   │
+15 │ name = "培训人数
+   │                 ^
+
+"#);
+}
+
+#[test]
+fn snapshot_weights_not_100() {
+    cli(&["check", "weights-not-100.toml"])
+        .current_dir(Path::new("tests/corpus"))
+        .run()
+        .code(1)
+        .stdout_is(r#"测试项目（weights-not-100.toml，2024年度，表样 mof-2020）
+  预算执行率  全年预算数 100 万元  全年执行数 100 万元  执行率 100.00%  得分 10 / 10
+  一级指标   二级指标         三级指标                   年度指标值   实际完成值   分值   得分   规则
+  产出指标   数量指标         培训人数                   ≥100人       100人        85     85     ge
+  总分 95  等级 优  （1 个错误，0 个警告；* 为填写得分与计算不同）
+
+"#)
+        .stderr_is(r#"error[weights-sum]: 错误: 指标分值之和 85 加预算执行率分值 10 为 95，应为 100
+   ┌─ weights-not-100.toml:12:1
+   │
+12 │ [[indicators]]
+   │ ^^^^^^^^^^^^^^ 字段 indicators
+
+"#);
 }

@@ -7,7 +7,6 @@ use common::*;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use rust_xlsxwriter::{Format, Workbook};
 
@@ -530,6 +529,147 @@ fn workbook_with_two_stacked_forms_and_a_sheet_without_one() {
     assert_eq!(dec(r.total), "98.09");
 }
 
+/// An Excel 97–2003 workbook written by xlwt (tests/fixtures/make_fixtures.py): the same 包头
+/// form as `baotou_form`, after a sheet of 400 long notes, so that its strings are read from
+/// the continuation records of the shared-string table.
+#[test]
+fn excel_97_workbook_reads_like_xlsx() {
+    let folder = Folder::new();
+    let input = write_file(
+        &folder,
+        "包头.xls",
+        &std::fs::read("tests/fixtures/baotou.xls").unwrap(),
+    );
+    let out = folder.path().join("导入");
+    let (code, stdout, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("工作表“说明”中没有找到可识别的自评表"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("400 个非空单元格未导入"), "{stderr}");
+    assert!(
+        stderr.contains("说明!A1: \"第1条说明：本工作簿由财务科整理"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("……另有 395 个"), "{stderr}");
+    assert!(stdout.contains("流动人员档案管理经费"), "{stdout}");
+    let project = out.join("流动人员档案管理经费.toml");
+    let text = read(&project);
+    let folder_file = read(&out.join("jixiao.toml"));
+    // One form: what it would share with others goes to the folder file.
+    assert!(folder_file.contains("year = 2021"), "{folder_file}");
+    assert!(
+        folder_file.contains("form = \"inner-mongolia\""),
+        "{folder_file}"
+    );
+    assert!(text.contains("executed = \"54.91\""), "{text}");
+    // The "0%" cell holding 0.78 and the "0.00%" cells holding 1.
+    assert!(text.contains("rate = \"78%\""), "{text}");
+    assert!(text.contains("actual = \"100%\""), "{text}");
+    assert!(text.contains("score = \"7.8\""), "{text}");
+    assert!(text.contains("total = \"94.6\""), "{text}");
+    assert!(
+        text.contains("reason = \"按合同约定，档案电子化的质保金，未支付\""),
+        "{text}"
+    );
+    assert!(folder_file.contains("unit = \"万元\""), "{folder_file}");
+
+    let imported = report_of(&project);
+    let example = report_of(Path::new(
+        "examples/inner-mongolia/流动人员档案管理经费.toml",
+    ));
+    assert!(!imported.has_errors(), "{:?}", imported.problems);
+    let funds = imported.funds.as_ref().unwrap();
+    assert_eq!(dec(funds.total.budget), "70");
+    assert_eq!(dec(funds.total.rate), "78.44", "54.91/70 = 78.44%");
+    assert_eq!(dec(imported.total), "94.6");
+    assert_eq!(imported.indicators.len(), example.indicators.len());
+    for (a, b) in imported.indicators.iter().zip(&example.indicators) {
+        assert_eq!(a.indicator.name, b.indicator.name);
+        assert_eq!(a.indicator.level1, b.indicator.level1);
+        assert_eq!(a.indicator.level2, b.indicator.level2);
+        assert_eq!(a.scored.score, b.scored.score, "{}", a.indicator.name);
+    }
+}
+
+/// A workbook whose cells point at shared strings that do not exist, and whose cell addresses
+/// are not addresses: each is reported by place, nothing is dropped silently.
+#[test]
+fn damaged_cells_are_reported_not_dropped() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    let entries = unzip(&xlsx(&[sheet]));
+    let damaged: Vec<(String, Vec<u8>)> = entries
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name == "xl/worksheets/sheet1.xml" {
+                let text = String::from_utf8(bytes).unwrap();
+                // One more cell pointing past the shared strings, one with a made-up address.
+                let text = text.replacen(
+                    "</sheetData>",
+                    "<row r=\"90\"><c r=\"A90\" t=\"s\"><v>99999</v></c><c r=\"第九\" t=\"inlineStr\"><is><t>备注</t></is></c></row></sheetData>",
+                    1,
+                );
+                (name, text.into_bytes())
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect();
+    let input = write_file(&folder, "坏格.xlsx", &rezip(&damaged));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("Sheet1!A90 引用的共享字符串“99999”不存在"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("单元格地址“第九”无效，按其位置当作 B90 读取"),
+        "{stderr}"
+    );
+    // The cell under the invalid address is kept (listed as not imported, in the file).
+    assert!(stderr.contains("Sheet1!B90: \"备注\""), "{stderr}");
+}
+
+/// Formula errors where figures belong (a weight of `#DIV/0!`, a score of `NaN`) are left
+/// blank to fill, with the printed value in a comment: `check` asks for each once instead of
+/// reporting what follows from a bad number.
+#[test]
+fn formula_errors_in_figures_are_left_to_fill() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    for (r, c, v) in &mut sheet.cells {
+        match (*r, *c) {
+            (11, 6) => *v = Value::Text("#DIV/0!".into()),
+            (12, 7) => *v = Value::Text("NaN".into()),
+            _ => {}
+        }
+    }
+    let input = write_file(&folder, "公式.xlsx", &xlsx(&[sheet]));
+    let out = folder.path().join("out");
+    let (code, stdout, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    let text = read(&out.join("测试项目乙.toml"));
+    assert!(
+        text.contains("weight = \"\"")
+            && text.contains("原表为“#DIV/0!”（公式出错或不是数），已留空待填"),
+        "{text}"
+    );
+    assert!(text.contains("原表为“NaN”"), "{text}");
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let report = report_of(&out.join("测试项目乙.toml"));
+    let codes: Vec<&str> = report
+        .problems
+        .iter()
+        .filter(|p| p.severity == jixiao::problem::Severity::Error)
+        .map(|p| p.code)
+        .collect();
+    assert_eq!(codes, ["missing-field"], "{:?}", report.problems);
+}
+
 #[test]
 fn existing_outputs_are_refused_without_force_and_inputs_never_replaced() {
     let folder = Folder::new();
@@ -593,14 +733,35 @@ fn bad_workbooks_are_refused_in_chinese() {
     assert!(stderr.contains("是空的"), "{stderr}");
     assert!(!out.exists());
 
-    // An old .xls.
+    // A damaged .xls (a compound-file signature and nothing else).
     let xls = write_file(&folder, "旧.xls", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest");
     let (code, _, stderr) = run_jixiao(&["import", s(&xls), "-o", s(&out)]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(
-        stderr.contains("请在 Excel/WPS 中另存为 .xlsx 后再导入"),
-        "{stderr}"
+    assert!(stderr.contains("不是有效的 .xls 文件"), "{stderr}");
+    assert!(stderr.contains("复合文档结构已损坏"), "{stderr}");
+
+    // A web page saved as .xls, as report systems export them.
+    let html = write_file(
+        &folder,
+        "网页.xls",
+        "<html><body><table><tr><td>项目名称</td></tr></table></body></html>".as_bytes(),
     );
+    let (code, _, stderr) = run_jixiao(&["import", s(&html), "-o", s(&out)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("是网页（HTML）格式的表格"), "{stderr}");
+
+    // A workbook saved with an opening password (tests/fixtures/make_fixtures.py).
+    let locked = write_file(
+        &folder,
+        "加密.xlsx",
+        &std::fs::read("tests/fixtures/password.xlsx").unwrap(),
+    );
+    let (code, _, stderr) = run_jixiao(&["import", s(&locked), "-o", s(&out)]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("加密.xlsx"), "{stderr}");
+    assert!(stderr.contains("设置了打开密码"), "{stderr}");
+    assert!(stderr.contains("取消密码"), "{stderr}");
+    assert!(!out.exists(), "nothing written");
 
     // A missing file, and an unknown --form.
     let (code, _, stderr) = run_jixiao(&["import", "没有这个文件.xlsx", "-o", s(&out)]);
@@ -624,7 +785,7 @@ fn bad_workbooks_are_refused_in_chinese() {
 }
 
 #[test]
-fn ten_thousand_rows_finish_quickly() {
+fn ten_thousand_rows_keep_every_cell() {
     let folder = Folder::new();
     let mut sheet = Sheet::new("流水");
     let next = national_form(&mut sheet, 0);
@@ -637,12 +798,8 @@ fn ten_thousand_rows_finish_quickly() {
     }
     let input = write_file(&folder, "大.xlsx", &xlsx(&[sheet]));
     let out = folder.path().join("out");
-    let start = Instant::now();
     let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
-    let elapsed = start.elapsed();
     assert_eq!(code, 0, "{stderr}");
-    eprintln!("10 000 行：{elapsed:?}");
-    assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
     // Nothing lost: every extra cell is kept as a comment in the project file.
     let text = read(&out.join("测试项目乙.toml"));
     assert!(
@@ -655,9 +812,10 @@ fn ten_thousand_rows_finish_quickly() {
     assert!(stderr.contains("另有 19980 个"), "{stderr}");
 }
 
-/// A workbook of 100 forms (10 sheets of 10 stacked forms): the timing reported by the lead.
+/// A workbook of 100 forms (10 sheets of 10 stacked forms): every one found, named apart.
+/// (Its speed is measured by bench/run.sh, not here.)
 #[test]
-fn hundred_forms_timing() {
+fn hundred_forms_in_one_workbook() {
     let folder = Folder::new();
     let mut sheets = Vec::new();
     for k in 0..10 {
@@ -670,7 +828,6 @@ fn hundred_forms_timing() {
     }
     let input = write_file(&folder, "百张.xlsx", &xlsx(&sheets));
     let out = folder.path().join("out");
-    let start = Instant::now();
     let outcome = jixiao::import::import(
         std::slice::from_ref(&input),
         &jixiao::import::Options {
@@ -680,16 +837,13 @@ fn hundred_forms_timing() {
         &jixiao::Forms::builtin(),
     )
     .unwrap();
-    let library = start.elapsed();
     assert_eq!(outcome.projects.len(), 100);
     assert!(outcome.projects[1].ends_with("测试项目乙-2.toml"));
+    assert!(outcome.projects[99].ends_with("测试项目乙-100.toml"));
     std::fs::remove_dir_all(&out).unwrap();
-    let start = Instant::now();
-    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
-    let cli = start.elapsed();
+    let (code, stdout, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
     assert_eq!(code, 0, "{stderr}");
-    eprintln!("100 张表：导入 {library:?}；命令行（含 check）{cli:?}");
-    assert!(cli.as_secs() < 30, "took {cli:?}");
+    assert!(stdout.contains("测试项目乙-100"), "{stdout}");
 }
 
 // ---------------------------------------------------------------------------------------------

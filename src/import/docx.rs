@@ -33,6 +33,7 @@ pub fn read<R: Read + Seek>(reader: R, name: &str) -> Result<(Grid, usize), Stri
             name: name.to_string(),
             document: true,
             cells: Vec::new(),
+            notes: Vec::new(),
         },
         next_row: 0,
         paragraphs: 0,

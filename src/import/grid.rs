@@ -67,6 +67,9 @@ pub struct Grid {
     pub document: bool,
     /// Cells in reading order (by row, then column); blank cells may be left out.
     pub cells: Vec<Cell>,
+    /// What the reader could not take as it stood (a cell pointing at a missing string, an
+    /// address that is not one), in Chinese, for the user: nothing is dropped silently.
+    pub notes: Vec<String>,
 }
 
 impl Grid {
@@ -82,6 +85,37 @@ impl Grid {
             }
         }
         rows
+    }
+}
+
+/// Give each merged range (top, left, bottom, right; either corner first) its top-left cell's
+/// size; a range whose value is empty gets an empty cell so the layout keeps its extent.
+/// Blank cells inside a range are dropped by the readers (Excel shows only the top-left value);
+/// non-blank ones are kept so nothing is lost.
+pub fn apply_merges(
+    cells: &mut Vec<Cell>,
+    ranges: impl IntoIterator<Item = (u32, u32, u32, u32)>,
+    sheet: &str,
+) {
+    let mut at: std::collections::HashMap<(u32, u32), usize> = cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.row, c.col), i))
+        .collect();
+    for (r1, c1, r2, c2) in ranges {
+        let (top, bottom) = (r1.min(r2), r1.max(r2));
+        let (left, right) = (c1.min(c2), c1.max(c2));
+        let index = match at.get(&(top, left)) {
+            Some(&i) => i,
+            None => {
+                let addr = format!("{sheet}!{}{}", column_name(left), u64::from(top) + 1);
+                cells.push(Cell::text(top, left, "", addr));
+                at.insert((top, left), cells.len() - 1);
+                cells.len() - 1
+            }
+        };
+        cells[index].rows = bottom - top + 1;
+        cells[index].cols = right - left + 1;
     }
 }
 

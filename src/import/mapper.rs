@@ -227,6 +227,15 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
             if is_dash(&key(&t)) {
                 return None;
             }
+            // A formula error or a non-number where a figure belongs: left blank to fill, so
+            // `check` asks for it once instead of reporting what follows from a bad number.
+            if kind == Kind::Figure && is_error_value(&t) {
+                return Some(Val {
+                    text: String::new(),
+                    note: Some(format!("原表为“{t}”（公式出错或不是数），已留空待填")),
+                    addr: cell.addr.clone(),
+                });
+            }
             if kind == Kind::Figure {
                 strip_points(&t)
             } else {
@@ -242,6 +251,18 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
         note,
         addr: cell.addr.clone(),
     })
+}
+
+/// A spreadsheet error value (`#DIV/0!`, `#VALUE!`, `#REF!`, `#N/A`, …) or a number that is
+/// none (`NaN`, `inf`).
+fn is_error_value(text: &str) -> bool {
+    let t = text.trim();
+    let upper = t.to_ascii_uppercase();
+    (t.starts_with('#') && (t.ends_with('!') || t.ends_with('?') || upper == "#N/A"))
+        || matches!(
+            upper.as_str(),
+            "NAN" | "INF" | "-INF" | "+INF" | "INFINITY" | "-INFINITY"
+        )
 }
 
 /// "10.00分" → "10.00", "(10分)" → "10"; other text unchanged.

@@ -8,11 +8,13 @@
 //! comment. Outputs are written atomically, all or nothing, and never over an input; an existing
 //! output is replaced only with `force`.
 
+mod cfb;
 pub mod docx;
 pub mod grid;
 pub mod mapper;
 pub mod ods;
 pub mod write;
+pub mod xls;
 pub mod xlsx;
 
 use std::io::{Read, Seek, SeekFrom};
@@ -68,9 +70,12 @@ pub enum ImportError {
     Output(#[from] OutputError),
 }
 
-/// The message for formats that cannot be read directly.
-const XLS_MESSAGE: &str = "是 Excel 97–2003 旧格式（.xls）或设置了打开密码，无法直接读取：请在 Excel/WPS 中另存为 .xlsx 后再导入";
-const DOC_MESSAGE: &str = "是 Word 97–2003 旧格式（.doc）或设置了打开密码，无法直接读取：请在 Word/WPS 中另存为 .docx 后再导入";
+/// Old Word documents are not read: their text is not a table model the mapper could use.
+const DOC_MESSAGE: &str =
+    "是 Word 97–2003 旧格式（.doc），无法直接读取：请在 Word/WPS 中另存为 .docx 后再导入";
+
+/// Largest compound file (`.xls`) read into memory.
+const COMPOUND_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// Read one input file into grids. The error is a Chinese reason (without the file name).
 pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
@@ -79,11 +84,6 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    match ext.as_str() {
-        "xls" | "et" => return Err(format!("文件{XLS_MESSAGE}")),
-        "doc" | "wps" => return Err(format!("文件{DOC_MESSAGE}")),
-        _ => {}
-    }
     let mut file = std::fs::File::open(path)
         .map_err(|e| format!("无法打开：{}", crate::output::describe_io(&e)))?;
     if file.metadata().is_ok_and(|m| m.is_dir()) {
@@ -96,13 +96,28 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
     if n == 0 {
         return Err("文件是空的".to_string());
     }
-    // OLE2 compound file: .xls / .doc, or an encrypted .xlsx/.docx.
-    if magic[..n].starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        let word = matches!(ext.as_str(), "docx" | "docm");
-        return Err(format!(
-            "文件{}",
-            if word { DOC_MESSAGE } else { XLS_MESSAGE }
-        ));
+    // OLE2 compound file: .xls / .doc, or any Office file saved with an opening password.
+    if magic[..n].starts_with(&cfb::MAGIC[..4]) {
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| format!("无法读取：{}", crate::output::describe_io(&e)))?;
+        let mut bytes = Vec::new();
+        file.take(COMPOUND_LIMIT + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("无法读取：{}", crate::output::describe_io(&e)))?;
+        if bytes.len() as u64 > COMPOUND_LIMIT {
+            return Err("文件超过 256 MB，不予读取".to_string());
+        }
+        return compound_grids(&bytes);
+    }
+    // Web pages saved with an .xls name (common for exported reports).
+    let head = String::from_utf8_lossy(&magic[..n])
+        .trim_start()
+        .to_ascii_lowercase();
+    if head.starts_with('<') && !head.starts_with("<?xml") {
+        return Err(
+            "是网页（HTML）格式的表格，不是真正的 Excel/Word 文件：请在 Excel/WPS 中打开后另存为 .xlsx 再导入"
+                .to_string(),
+        );
     }
     file.seek(SeekFrom::Start(0))
         .map_err(|e| format!("无法读取：{}", crate::output::describe_io(&e)))?;
@@ -117,10 +132,7 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
         "ods" => ods::read(reader),
         _ => {
             if !magic[..n].starts_with(b"PK") {
-                return Err(
-                    "不支持的文件类型：请导入 .xlsx、.docx 或 .ods 文件（.xls 请先另存为 .xlsx）"
-                        .to_string(),
-                );
+                return Err("不支持的文件类型：请导入 .xlsx、.xls、.docx 或 .ods 文件".to_string());
             }
             // A zip without a telling extension: look inside.
             let mut zip = zip::ZipArchive::new(reader)
@@ -133,7 +145,7 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
             } else if has(&mut zip, "content.xml") {
                 "ods"
             } else {
-                return Err("不支持的文件类型：请导入 .xlsx、.docx 或 .ods 文件".to_string());
+                return Err("不支持的文件类型：请导入 .xlsx、.xls、.docx 或 .ods 文件".to_string());
             };
             let reader = zip.into_inner();
             match kind {
@@ -143,6 +155,21 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
             }
         }
     }
+}
+
+/// An OLE2 compound file: an `.xls` workbook, an old `.doc`, or an encrypted Office file.
+fn compound_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
+    let file = cfb::Compound::open(bytes).map_err(|e| format!("不是有效的 .xls 文件：{e}"))?;
+    if file.has("EncryptionInfo") || file.has("EncryptedPackage") {
+        return Err(format!("文件{}", xls::PASSWORD_MESSAGE));
+    }
+    if file.has("Workbook") || file.has("Book") {
+        return xls::read(&file);
+    }
+    if file.has("WordDocument") {
+        return Err(format!("文件{DOC_MESSAGE}"));
+    }
+    Err("不是 Excel 或 Word 文件（复合文档中没有工作簿或文档数据）".to_string())
 }
 
 fn docx_grids<R: Read + Seek>(reader: R, name: &str) -> Result<Vec<Grid>, String> {
@@ -318,6 +345,11 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
         };
         let mut count = 0;
         for grid in &grids {
+            for note in &grid.notes {
+                outcome
+                    .notes
+                    .push(format!("警告：{}：{note}", path.display()));
+            }
             let scan = mapper::scan(grid);
             let where_ = if grid.document {
                 format!("{} ", path.display())
@@ -501,6 +533,31 @@ mod tests {
     use super::*;
     use grid::Cell;
 
+    /// Files are told apart by their content: an encrypted workbook (tests/fixtures, made by
+    /// msoffcrypto-tool) is refused as one whatever its name says.
+    #[test]
+    fn password_protected_workbooks_are_named() {
+        let err = read(Path::new("tests/fixtures/password.xlsx")).unwrap_err();
+        assert!(err.contains("设置了打开密码"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let renamed = dir.path().join("表.xls");
+        std::fs::copy("tests/fixtures/password.xlsx", &renamed).unwrap();
+        let err = read(&renamed).unwrap_err();
+        assert!(err.contains("设置了打开密码"), "{err}");
+        // An .xls that is really an .xlsx (a zip) is read as one.
+        let disguised = dir.path().join("旧.xls");
+        std::fs::copy("tests/fixtures/baotou.xls", dir.path().join("x.xls")).unwrap();
+        let grids = read(&dir.path().join("x.xls")).unwrap();
+        let mut book = rust_xlsxwriter::Workbook::new();
+        book.add_worksheet()
+            .write_string_only(0, 0, "项目名称")
+            .unwrap();
+        std::fs::write(&disguised, book.save_to_buffer().unwrap()).unwrap();
+        let inner = read(&disguised).unwrap();
+        assert_eq!(inner[0].cells[0].text, "项目名称");
+        assert_eq!(grids.len(), 2);
+    }
+
     /// A grid from tab-separated lines (empty fields are empty cells, ¶ a line break in a cell).
     fn grid(text: &str) -> Grid {
         let mut cells = Vec::new();
@@ -516,6 +573,7 @@ mod tests {
             name: "S".into(),
             document: false,
             cells,
+            notes: Vec::new(),
         }
     }
 

@@ -72,6 +72,7 @@ pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
             name,
             document: false,
             cells,
+            notes: Vec::new(),
         });
     }
     if grids.is_empty() {

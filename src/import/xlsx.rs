@@ -89,8 +89,26 @@ pub(super) fn local_attribute<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a 
         .or_else(|| node.attribute(name))
 }
 
+/// Parse one XML part; the error names the part and the place in Chinese, the XML library's
+/// own words kept in parentheses for whoever repairs the file.
 pub(super) fn parse_xml<'a>(text: &'a str, what: &str) -> Result<Document<'a>, String> {
-    Document::parse(text).map_err(|e| format!("{what} 不是有效的 XML（{e}），文件可能已损坏"))
+    Document::parse(text).map_err(|e| {
+        let pos = e.pos();
+        let kind = match e {
+            roxmltree::Error::UnexpectedEndOfStream => "内容在中途截断",
+            roxmltree::Error::UnexpectedCloseTag(..) => "标签没有正确闭合",
+            roxmltree::Error::UnknownEntityReference(..) => "有未定义的实体引用",
+            roxmltree::Error::NodesLimitReached
+            | roxmltree::Error::AttributesLimitReached
+            | roxmltree::Error::NamespacesLimitReached => "节点过多",
+            roxmltree::Error::EntityReferenceLoop(..) => "实体引用循环",
+            _ => "格式错误",
+        };
+        format!(
+            "{what} 不是有效的 XML：第 {} 行第 {} 列{kind}，文件可能已损坏（{e}）",
+            pos.row, pos.col
+        )
+    })
 }
 
 /// One part of the zip as text, `None` when absent.
@@ -271,7 +289,7 @@ impl Styles {
 }
 
 /// The built-in number formats that matter here (ECMA-376 §18.8.30).
-fn builtin_format(id: u32) -> Option<String> {
+pub(super) fn builtin_format(id: u32) -> Option<String> {
     let code = match id {
         1 => "0",
         2 => "0.00",
@@ -288,7 +306,7 @@ fn builtin_format(id: u32) -> Option<String> {
 }
 
 /// A date format: y, m, d letters outside quotes and brackets (and not only `[h]` times).
-fn is_date_format(code: &str) -> bool {
+pub(super) fn is_date_format(code: &str) -> bool {
     let mut visible = String::new();
     let mut quoted = false;
     let mut bracket = false;
@@ -305,7 +323,7 @@ fn is_date_format(code: &str) -> bool {
 }
 
 /// A spreadsheet date serial as `YYYY-MM-DD` (1900 system with its phantom 29 Feb, or 1904).
-fn serial_date(serial: f64, date1904: bool) -> Option<String> {
+pub(super) fn serial_date(serial: f64, date1904: bool) -> Option<String> {
     if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
         return None;
     }
@@ -347,22 +365,36 @@ fn sheet_grid(
             name,
             document: false,
             cells,
+            notes: Vec::new(),
         };
     };
+    let mut notes = Vec::new();
     let mut next_row: u32 = 0;
     for row in data.children().filter(|n| n.has_tag_name_local("row")) {
-        let r = row
-            .attribute("r")
-            .and_then(|v| v.parse::<u32>().ok())
+        let given = row.attribute("r");
+        let r = given
+            .and_then(|v| v.trim().parse::<u32>().ok())
             .filter(|&r| r > 0)
             .map_or(next_row, |r| r - 1);
+        if let Some(v) = given.filter(|v| v.trim().parse::<u32>().ok().filter(|&r| r > 0).is_none())
+        {
+            notes.push(format!(
+                "工作表“{name}”中的行号“{v}”无效，按其位置当作第 {} 行读取",
+                u64::from(r) + 1
+            ));
+        }
         next_row = r.saturating_add(1);
         let mut next_col: u32 = 0;
         for c in row.children().filter(|n| n.has_tag_name_local("c")) {
-            let (row_index, col) = c
-                .attribute("r")
-                .and_then(grid::parse_ref)
-                .unwrap_or((r, next_col));
+            let given = c.attribute("r");
+            let (row_index, col) = given.and_then(grid::parse_ref).unwrap_or((r, next_col));
+            if let Some(v) = given.filter(|v| grid::parse_ref(v).is_none()) {
+                notes.push(format!(
+                    "工作表“{name}”中的单元格地址“{v}”无效，按其位置当作 {}{} 读取",
+                    grid::column_name(col),
+                    u64::from(row_index) + 1
+                ));
+            }
             next_col = col.saturating_add(1);
             let style = c.attribute("s").and_then(|v| v.parse::<usize>().ok());
             let value = c
@@ -391,16 +423,23 @@ fn sheet_grid(
             }
             let (percent, decimals, date) = styles.get(style);
             let (text, number) = match c.attribute("t").unwrap_or("n") {
-                "s" => (
-                    value
-                        .trim()
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| shared.get(i))
-                        .cloned()
-                        .unwrap_or_default(),
-                    None,
-                ),
+                "s" => match value
+                    .trim()
+                    .parse::<usize>()
+                    .ok()
+                    .and_then(|i| shared.get(i))
+                {
+                    Some(text) => (text.clone(), None),
+                    None => {
+                        notes.push(format!(
+                            "{name}!{}{} 引用的共享字符串“{}”不存在（文件可能已损坏），该单元格按空白处理",
+                            grid::column_name(col),
+                            u64::from(row_index) + 1,
+                            value.trim()
+                        ));
+                        continue;
+                    }
+                },
                 "inlineStr" => (
                     c.children()
                         .find(|n| n.has_tag_name_local("is"))
@@ -445,51 +484,31 @@ fn sheet_grid(
             cells.push(cell);
         }
     }
-    apply_merges(&mut cells, root, &name);
+    grid::apply_merges(&mut cells, merge_ranges(root), &name);
     cells.sort_by_key(|c| (c.row, c.col));
     Grid {
         name,
         document: false,
         cells,
+        notes,
     }
 }
 
-/// Give each merged range's top-left cell its size; blank cells inside a range are dropped
-/// (Excel shows only the top-left value), non-blank ones kept so nothing is lost.
-fn apply_merges(cells: &mut Vec<Cell>, root: Node, sheet: &str) {
+/// The sheet's `<mergeCells>` as (top, left, bottom, right) ranges.
+fn merge_ranges(root: Node) -> Vec<(u32, u32, u32, u32)> {
     let Some(merges) = root.children().find(|n| n.has_tag_name_local("mergeCells")) else {
-        return;
+        return Vec::new();
     };
-    let mut at: HashMap<(u32, u32), usize> = cells
-        .iter()
-        .enumerate()
-        .map(|(i, c)| ((c.row, c.col), i))
-        .collect();
-    for m in merges
+    merges
         .children()
         .filter(|n| n.has_tag_name_local("mergeCell"))
-    {
-        let Some((a, b)) = m.attribute("ref").and_then(|r| r.split_once(':')) else {
-            continue;
-        };
-        let (Some((r1, c1)), Some((r2, c2))) = (grid::parse_ref(a), grid::parse_ref(b)) else {
-            continue;
-        };
-        let (top, bottom) = (r1.min(r2), r1.max(r2));
-        let (left, right) = (c1.min(c2), c1.max(c2));
-        let index = match at.get(&(top, left)) {
-            Some(&i) => i,
-            None => {
-                // A merged range whose value is empty: keep its extent for the layout.
-                let addr = format!("{sheet}!{}{}", grid::column_name(left), top + 1);
-                cells.push(Cell::text(top, left, "", addr));
-                at.insert((top, left), cells.len() - 1);
-                cells.len() - 1
-            }
-        };
-        cells[index].rows = bottom - top + 1;
-        cells[index].cols = right - left + 1;
-    }
+        .filter_map(|m| {
+            let (a, b) = m.attribute("ref")?.split_once(':')?;
+            let (r1, c1) = grid::parse_ref(a)?;
+            let (r2, c2) = grid::parse_ref(b)?;
+            Some((r1, c1, r2, c2))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -146,3 +146,122 @@ pub fn pages(pdf: &Path) -> usize {
         .and_then(|n| n.trim().parse().ok())
         .unwrap()
 }
+
+/// One run of the `jixiao` binary, built step by step (after just's test builder):
+/// `cli(&["check", "a.toml"]).current_dir(dir).run().code(1).stderr_has("missing-field")`.
+pub struct Cli {
+    command: std::process::Command,
+    stdin: Option<Vec<u8>>,
+}
+
+/// Start building a run of `jixiao` with these arguments.
+pub fn cli(args: &[&str]) -> Cli {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"));
+    command.args(args);
+    Cli {
+        command,
+        stdin: None,
+    }
+}
+
+impl Cli {
+    pub fn current_dir(mut self, dir: &Path) -> Self {
+        self.command.current_dir(dir);
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(bytes.into());
+        self
+    }
+
+    /// Run to completion. Fails the test on any panic.
+    pub fn run(mut self) -> Ran {
+        use std::io::Write;
+        use std::process::Stdio;
+        self.command
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = self.command.spawn().expect("the jixiao binary runs");
+        if let Some(bytes) = self.stdin.take()
+            && let Some(mut pipe) = child.stdin.take()
+        {
+            let _ = pipe.write_all(&bytes);
+        }
+        let out = child.wait_with_output().unwrap();
+        let ran = Ran {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        };
+        assert!(!ran.stderr.contains("panicked"), "panic: {}", ran.stderr);
+        ran
+    }
+}
+
+/// What a run printed and how it ended; each check shows both streams when it fails.
+pub struct Ran {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Ran {
+    pub fn code(self, expected: i32) -> Self {
+        assert_eq!(
+            self.code, expected,
+            "exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn stdout_has(self, part: &str) -> Self {
+        assert!(
+            self.stdout.contains(part),
+            "stdout lacks {part:?}:\n{}",
+            self.stdout
+        );
+        self
+    }
+
+    pub fn stderr_has(self, part: &str) -> Self {
+        assert!(
+            self.stderr.contains(part),
+            "stderr lacks {part:?}:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// The whole of stderr, byte for byte (a snapshot of the diagnostics).
+    pub fn stderr_is(self, expected: &str) -> Self {
+        if self.stderr != expected {
+            panic!(
+                "stderr differs from the snapshot.\n--- expected\n{expected}\n--- actual\n{}",
+                self.stderr
+            );
+        }
+        self
+    }
+
+    pub fn stdout_is(self, expected: &str) -> Self {
+        if self.stdout != expected {
+            panic!(
+                "stdout differs from the snapshot.\n--- expected\n{expected}\n--- actual\n{}",
+                self.stdout
+            );
+        }
+        self
+    }
+}
