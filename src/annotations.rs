@@ -44,7 +44,7 @@ pub fn github(checked: &Checked) -> String {
             if let Some((line, col)) = at {
                 properties.push_str(&format!(",line={line},col={col}"));
             }
-            properties.push_str(&format!(",title={}", escape_property(p.code)));
+            properties.push_str(&format!(",title={}", escape_property(p.code())));
             let field = if p.field.is_empty() {
                 String::new()
             } else {
@@ -81,8 +81,8 @@ pub fn gitlab(checked: &Checked) -> Value {
             let line = at.map_or(1, |(l, _)| l);
             issues.push(json!({
                 "description": p.message,
-                "check_name": p.code,
-                "fingerprint": fingerprint(&[&file, &line.to_string(), p.code, &p.field, &p.message]),
+                "check_name": p.code(),
+                "fingerprint": fingerprint(&[&file, &line.to_string(), p.code(), &p.field, &p.message]),
                 "severity": match p.severity {
                     Severity::Error => "major",
                     Severity::Warning => "minor",

@@ -7,6 +7,7 @@ use codespan_reporting::term::{self, Config};
 use unicode_width::UnicodeWidthStr;
 
 use crate::decimal;
+use crate::grade::Rating;
 use crate::problem::{Problem, Severity};
 use crate::report::Report;
 use crate::source::Sources;
@@ -41,28 +42,29 @@ pub fn render_problems(problems: &[Problem], sources: &Sources, fallback_path: &
 }
 
 fn render_problems_raw(problems: &[Problem], sources: &Sources, fallback_path: &str) -> String {
+    // Only the files these problems point into: a run over many files renders each file's
+    // problems with its own source, not with every source of the run (quadratic in files).
     let mut files = SimpleFiles::new();
-    let ids: Vec<usize> = sources
-        .files()
-        .iter()
-        .map(|f| files.add(f.path.display().to_string(), f.text.clone()))
-        .collect();
+    let mut ids: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for loc in problems.iter().filter_map(|p| p.loc.as_ref()) {
+        if let Some(f) = sources.files().get(loc.file.0) {
+            ids.entry(loc.file.0)
+                .or_insert_with(|| files.add(f.path.display().to_string(), f.text.clone()));
+        }
+    }
     let config = Config::default();
     let mut out = String::new();
     for p in problems {
-        let severity = match p.severity {
-            Severity::Error => "错误",
-            Severity::Warning => "警告",
-        };
+        let severity = p.severity.label();
         let mut diagnostic = match p.severity {
             Severity::Error => Diagnostic::error(),
             Severity::Warning => Diagnostic::warning(),
         }
-        .with_code(p.code)
+        .with_code(p.code())
         .with_message(format!("{}: {}", severity, p.message));
         match &p.loc {
-            Some(loc) => {
-                let file = ids[loc.file.0];
+            Some(loc) if ids.contains_key(&loc.file.0) => {
+                let file = ids[&loc.file.0];
                 let span = loc.span.clone();
                 let label = if p.field.is_empty() {
                     String::new()
@@ -72,7 +74,7 @@ fn render_problems_raw(problems: &[Problem], sources: &Sources, fallback_path: &
                 diagnostic =
                     diagnostic.with_labels(vec![Label::primary(file, span).with_message(label)]);
             }
-            None => {
+            _ => {
                 let field = if p.field.is_empty() {
                     String::new()
                 } else {
@@ -85,7 +87,8 @@ fn render_problems_raw(problems: &[Problem], sources: &Sources, fallback_path: &
             Ok(s) => out.push_str(&s),
             Err(_) => out.push_str(&format!(
                 "{severity}[{}]: {} ({fallback_path})\n",
-                p.code, p.message
+                p.code(),
+                p.message
             )),
         }
     }
@@ -203,7 +206,7 @@ fn render_table_raw(report: &Report) -> String {
     out.push_str(&format!(
         "  总分 {}  等级 {}",
         s(report.total),
-        report.grade.unwrap_or("—")
+        report.rating.map_or("—", Rating::as_str)
     ));
     let errors = report
         .problems

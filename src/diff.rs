@@ -92,7 +92,7 @@ fn figures(r: &Report) -> Vec<(String, Option<String>)> {
         out.push((format!("得分：{}", indicator_key(i)), fmt(i.scored.score)));
     }
     out.push(("总分".to_string(), fmt(r.total)));
-    out.push(("等级".to_string(), r.grade.map(str::to_string)));
+    out.push(("等级".to_string(), r.rating.map(|g| g.to_string())));
     out
 }
 
@@ -173,7 +173,7 @@ fn problem_keys(r: &Report) -> Vec<ProblemRef> {
         .problems
         .iter()
         .map(|p| ProblemRef {
-            code: p.code,
+            code: p.code(),
             field: p.field.clone(),
             severity: p.severity,
             message: p.message.clone(),

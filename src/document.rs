@@ -2,7 +2,8 @@
 //! and the department bundle. The CLI and library users both come through here.
 
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::decimal;
 use crate::problem::Problem;
@@ -76,7 +77,7 @@ pub fn glyph_problems(engine: &Engine, report: &Report) -> Vec<Problem> {
 
 /// The data document of one report, as JSON bytes.
 pub fn data_bytes(report: &Report, draft: bool) -> Option<Vec<u8>> {
-    let data = template_data::build(report, &DataOptions { draft })?;
+    let data = template_data::document(report, &DataOptions { draft })?;
     serde_json::to_vec(&data).ok()
 }
 
@@ -161,8 +162,59 @@ pub fn bundle_order(reports: &[Report]) -> Vec<&Report> {
     ordered
 }
 
-/// The cover and 汇总表 data of a bundle (see `templates/README.md`).
+/// The bundle document `/bundle.json` (cover and 汇总表, read by `common.typ`'s `bundle-front`;
+/// `docs/forms.md` §3). Amounts, rates and scores are strings with two decimals, "" when absent.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleDocument {
+    /// The cover title: `[bundle] title`, else "<year>年度项目支出绩效自评表汇编".
+    pub title: String,
+    /// `[bundle] department`, else the first project's 主管部门.
+    pub department: String,
+    /// The first project's year.
+    pub year: String,
+    /// `[bundle] date` as written ("" when not given).
+    pub date: String,
+    /// Print the 草稿 watermark on every page.
+    pub draft: bool,
+    /// 第 X 页 共 Y 页 footers (always true for a bundle).
+    pub page_numbers: bool,
+    /// One 汇总表 row per project, in bundle order.
+    pub projects: Vec<SummaryRow>,
+    pub totals: SummaryTotals,
+}
+
+/// One 汇总表 row.
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryRow {
+    pub name: String,
+    pub implementer: String,
+    /// 全年预算数.
+    pub budget: String,
+    /// 全年执行数.
+    pub executed: String,
+    /// 执行率 in percent without "%".
+    pub rate: String,
+    /// 自评得分.
+    pub score: String,
+    /// 评价等级.
+    pub grade: String,
+}
+
+/// The 合计 row: Σ预算数, Σ执行数 and the budget-weighted 执行率 (Σ执行数 / Σ预算数).
+#[derive(Debug, Clone, Serialize)]
+pub struct SummaryTotals {
+    pub budget: String,
+    pub executed: String,
+    pub rate: String,
+}
+
+/// The cover and 汇总表 data of a bundle as JSON (the serialisation of [`bundle_document`]).
 pub fn bundle_data(reports: &[&Report], draft: bool) -> Value {
+    serde_json::to_value(bundle_document(reports, draft)).unwrap_or(Value::Null)
+}
+
+/// The cover and 汇总表 data of a bundle (see `templates/README.md`).
+pub fn bundle_document(reports: &[&Report], draft: bool) -> BundleDocument {
     let first = reports.iter().find_map(|r| r.project.as_ref());
     let year = first.map(|p| p.year).unwrap_or_default();
     let bundle = first.map(|p| p.bundle.clone()).unwrap_or_default();
@@ -172,20 +224,23 @@ pub fn bundle_data(reports: &[&Report], draft: bool) -> Value {
         .or_else(|| first.map(|p| p.info.department.clone()))
         .unwrap_or_default();
     let fmt = |d: Option<Decimal>| d.map(|d| decimal::fixed(d, 2)).unwrap_or_default();
-    let projects: Vec<Value> = reports
+    let projects: Vec<SummaryRow> = reports
         .iter()
         .map(|r| {
             let p = r.project.as_ref();
             let f = r.funds.as_ref();
-            json!({
-                "name": p.map(|p| p.info.name.clone()).unwrap_or_default(),
-                "implementer": p.map(|p| p.info.implementer.clone()).unwrap_or_default(),
-                "budget": fmt(f.and_then(|f| f.total.budget)),
-                "executed": fmt(f.and_then(|f| f.total.executed)),
-                "rate": fmt(f.and_then(|f| f.total.rate)),
-                "score": fmt(r.total),
-                "grade": r.grade.unwrap_or(""),
-            })
+            SummaryRow {
+                name: p.map(|p| p.info.name.clone()).unwrap_or_default(),
+                implementer: p.map(|p| p.info.implementer.clone()).unwrap_or_default(),
+                budget: fmt(f.and_then(|f| f.total.budget)),
+                executed: fmt(f.and_then(|f| f.total.executed)),
+                rate: fmt(f.and_then(|f| f.total.rate)),
+                score: fmt(r.total),
+                grade: r
+                    .rating
+                    .map_or("", crate::grade::Rating::as_str)
+                    .to_string(),
+            }
         })
         .collect();
     let sum = |pick: fn(&Report) -> Option<Decimal>| -> Decimal {
@@ -196,16 +251,22 @@ pub fn bundle_data(reports: &[&Report], draft: bool) -> Value {
     // Budget-weighted mean execution rate = Σ执行数 / Σ预算数.
     let rate = crate::scoring::execution_rate(budget, executed)
         .map(|r| decimal::round(r, 2, decimal::Rounding::HalfUp));
-    json!({
-        "title": bundle.title.unwrap_or_else(|| format!("{year}年度项目支出绩效自评表汇编")),
-        "department": department,
-        "year": year.to_string(),
-        "date": bundle.date.unwrap_or_default(),
-        "draft": draft,
-        "page_numbers": true,
-        "projects": projects,
-        "totals": { "budget": fmt(Some(budget)), "executed": fmt(Some(executed)), "rate": fmt(rate) },
-    })
+    BundleDocument {
+        title: bundle
+            .title
+            .unwrap_or_else(|| format!("{year}年度项目支出绩效自评表汇编")),
+        department,
+        year: year.to_string(),
+        date: bundle.date.unwrap_or_default(),
+        draft,
+        page_numbers: true,
+        projects,
+        totals: SummaryTotals {
+            budget: fmt(Some(budget)),
+            executed: fmt(Some(executed)),
+            rate: fmt(rate),
+        },
+    }
 }
 
 /// Compile a whole bundle as one Typst document.
@@ -224,7 +285,7 @@ pub fn bundle_project(
     reports: &[&Report],
     draft: bool,
 ) -> Result<TypstProject, RenderError> {
-    let front = serde_json::to_vec(&bundle_data(reports, draft))
+    let front = serde_json::to_vec(&bundle_document(reports, draft))
         .map_err(|e| RenderError::Data(e.to_string()))?;
     let data: Vec<(String, Vec<u8>)> = reports
         .iter()

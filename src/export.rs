@@ -7,6 +7,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use crate::decimal;
+use crate::grade::Rating;
 use crate::report::Report;
 
 pub const HEADER: [&str; 13] = [
@@ -88,7 +89,7 @@ pub fn rows(report: &Report) -> Vec<Row> {
         });
     }
     out.push(Row {
-        text: base(["总分", "", "", "", report.grade.unwrap_or("")]),
+        text: base(["总分", "", "", "", report.rating.map_or("", Rating::as_str)]),
         weight: Some(Decimal::from(100)),
         score: report.total,
         computed: report.total,

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::raw::{KNOWN_KEYS, RawFile};
 use crate::source::{FileId, Loc, Sources};
 
@@ -126,7 +126,7 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why a file's bytes could not be taken as text.
 fn read(path: &Path) -> Result<String, Problem> {
-    let unreadable = |message: String| Problem::error("unreadable-file", "", message);
+    let unreadable = |message: String| Problem::new(Code::UnreadableFile, "", message);
     match std::fs::metadata(path) {
         Ok(meta) if !meta.is_file() => {
             return Err(unreadable(format!(
@@ -145,8 +145,8 @@ fn read(path: &Path) -> Result<String, Problem> {
         _ => {}
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        Problem::error(
-            "unreadable-file",
+        Problem::new(
+            Code::UnreadableFile,
             "",
             format!(
                 "无法读取 {}：{}",
@@ -177,7 +177,7 @@ fn read(path: &Path) -> Result<String, Problem> {
                 path.display()
             )
         };
-        Problem::error("not-utf8", "", message)
+        Problem::new(Code::NotUtf8, "", message)
     })
 }
 
@@ -241,8 +241,8 @@ pub fn parse(sources: &Sources, file: FileId) -> Parsed {
 fn syntax_problem(message: &str, loc: Option<Loc>) -> Problem {
     let english = message.trim();
     if english.contains("number overflowed") || english.contains(" as i128") {
-        return Problem::error(
-            "number-out-of-range",
+        return Problem::new(
+            Code::NumberOutOfRange,
             "",
             format!(
                 "数字超出范围，无法精确保存；金额请核对位数，或写成字符串 \"…\"（最多 {} 位有效数字）({english})",
@@ -317,8 +317,8 @@ fn syntax_problem(message: &str, loc: Option<Loc>) -> Problem {
         .iter()
         .find(|(en, _)| english.starts_with(en))
         .map_or("写法不符合 TOML", |(_, zh)| zh);
-    Problem::error(
-        "toml-syntax",
+    Problem::new(
+        Code::TomlSyntax,
         "",
         format!("TOML 语法错误：{chinese} ({english})"),
     )
@@ -363,12 +363,12 @@ fn schema_problem(message: &str, loc: Option<Loc>) -> Problem {
             Some(s) => msg.push_str(&format!("；是否想写“{s}”？(did you mean `{s}`?)")),
             None => msg.push_str(&format!("；此处可用的键：{}", expected.join("、"))),
         }
-        return Problem::error("unknown-key", key.to_string(), msg).at(loc);
+        return Problem::new(Code::UnknownKey, key.to_string(), msg).at(loc);
     }
     if message.starts_with("missing field") {
         let key = quoted.first().copied().unwrap_or("");
-        return Problem::error(
-            "missing-field",
+        return Problem::new(
+            Code::MissingField,
             key.to_string(),
             format!("缺少必填字段“{key}”"),
         )
@@ -392,11 +392,11 @@ fn schema_problem(message: &str, loc: Option<Loc>) -> Problem {
             type_name(found)
         };
         let code = if out_of_range {
-            "number-out-of-range"
+            Code::NumberOutOfRange
         } else {
-            "invalid-type"
+            Code::InvalidType
         };
-        return Problem::error(
+        return Problem::new(
             code,
             "",
             format!(
@@ -406,7 +406,7 @@ fn schema_problem(message: &str, loc: Option<Loc>) -> Problem {
         )
         .at(loc);
     }
-    Problem::error("invalid-value", "", format!("取值无效 ({message})")).at(loc)
+    Problem::new(Code::InvalidValue, "", format!("取值无效 ({message})")).at(loc)
 }
 
 /// A serde type description in Chinese: "i64" → "整数", "a sequence" → "数组 [ … ]".
@@ -560,14 +560,14 @@ mod tests {
             "unknown field `levl1`, expected one of `level1`, `level2`, `name`",
             None,
         );
-        assert_eq!(p.code, "unknown-key");
+        assert_eq!(p.code(), "unknown-key");
         assert!(p.message.contains("level1"), "{}", p.message);
     }
 
     #[test]
     fn serde_messages_become_chinese() {
         let p = schema_problem("invalid type: string \"2024\", expected i64", None);
-        assert_eq!(p.code, "invalid-type");
+        assert_eq!(p.code(), "invalid-type");
         assert!(
             p.message
                 .starts_with("类型不对：应为整数，实际写的是字符串“2024”"),
@@ -578,7 +578,7 @@ mod tests {
             "invalid type: integer `99999999999999999999` as i128, expected i64",
             None,
         );
-        assert_eq!(p.code, "number-out-of-range");
+        assert_eq!(p.code(), "number-out-of-range");
         assert!(p.message.contains("超出整数范围"), "{}", p.message);
         let p = schema_problem("invalid type: boolean `true`, expected a sequence", None);
         assert!(p.message.contains("应为数组"), "{}", p.message);
@@ -595,7 +595,7 @@ mod tests {
         let file = dir.path().join("a.toml");
         std::fs::write(&file, gbk).unwrap();
         let p = read(&file).unwrap_err();
-        assert_eq!(p.code, "not-utf8");
+        assert_eq!(p.code(), "not-utf8");
         assert!(
             p.message.contains("GBK") && p.message.contains("iconv"),
             "{}",

@@ -5,9 +5,10 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 
 use crate::decimal::NumberError;
+use crate::grade::Attainment;
 use crate::policy::read_decimal_exact;
-use crate::problem::Problem;
-use crate::raw::{NumText, RawFile, RawFundRow};
+use crate::problem::{Code, Problem};
+use crate::raw::{NumText, RawFile, RawFundRow, RawProjectInfo, RawTier, S};
 use crate::source::{FileId, Loc, Sources};
 use crate::target::Comparator;
 
@@ -107,16 +108,6 @@ pub struct Funds {
     pub reason: Option<Field<String>>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Grade {
-    /// 达成年度指标
-    Achieved,
-    /// 部分达成年度指标并具有一定效果
-    Partial,
-    /// 未达成年度指标且效果较差
-    NotAchieved,
-}
-
 #[derive(Debug, Clone)]
 pub struct Tier {
     pub at_least: Field<String>,
@@ -135,7 +126,7 @@ pub struct Indicator {
     pub actual: Option<Field<String>>,
     pub weight: Option<Field<Decimal>>,
     pub score: Option<Field<Decimal>>,
-    pub grade: Option<Field<Grade>>,
+    pub grade: Option<Field<Attainment>>,
     pub reason: Option<Field<String>>,
     pub direction: Option<Field<Comparator>>,
     pub note: Option<Field<String>>,
@@ -204,7 +195,45 @@ pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_808_348_672, 232_830_643, 
 pub const MAX_WEIGHT: Decimal = Decimal::from_parts(100, 0, 0, false, 0);
 
 fn out_of_range(path: String, message: String, loc: Loc) -> Problem {
-    Problem::error("number-out-of-range", path, message).at(Some(loc))
+    Problem::new(Code::NumberOutOfRange, path, message).at(Some(loc))
+}
+
+/// The layers a project's values come from, top first: the project file, then its folder's
+/// `jixiao.toml`. A value is taken whole from the topmost layer that has it; `[scoring]` and
+/// `[print]` are overlaid key by key from the bottom up. (The form's own defaults lie under both:
+/// `report` applies them, as the form is known only once `form` has been read from these layers.)
+#[derive(Clone, Copy)]
+pub struct Layers<'r> {
+    project: (FileId, &'r RawFile),
+    folder: Option<(FileId, &'r RawFile)>,
+}
+
+impl<'r> Layers<'r> {
+    pub fn new(project: (FileId, &'r RawFile), folder: Option<(FileId, &'r RawFile)>) -> Self {
+        Layers { project, folder }
+    }
+
+    /// The value `key` reads from the topmost layer that has it, with the file it came from
+    /// (for error locations): `layers.get(|r| r.project.as_ref()?.name.as_ref())`.
+    pub fn get<T>(self, key: impl Fn(&'r RawFile) -> Option<&'r T>) -> Option<(&'r T, FileId)> {
+        self.top_down()
+            .find_map(|(file, raw)| key(raw).map(|v| (v, file)))
+    }
+
+    /// The project file, then the folder's.
+    pub fn top_down(self) -> impl Iterator<Item = (FileId, &'r RawFile)> {
+        std::iter::once(self.project).chain(self.folder)
+    }
+
+    /// The folder's file, then the project's: the order to overlay tables key by key.
+    pub fn bottom_up(self) -> impl Iterator<Item = (FileId, &'r RawFile)> {
+        self.folder.into_iter().chain(std::iter::once(self.project))
+    }
+
+    /// The project file, where problems about what no layer has are reported.
+    pub fn top_file(self) -> FileId {
+        self.project.0
+    }
 }
 
 /// Builds a [`Project`] from a project file and its optional folder defaults.
@@ -254,8 +283,9 @@ impl<'a> Builder<'a> {
         let loc = Self::loc(file, v.span());
         // `""` is a cell still to fill (a rolled-over file, a fresh scaffold), not a bad number.
         if matches!(v.get_ref(), NumText::Text(t) if t.trim().is_empty()) {
-            self.problems
-                .push(Problem::error("missing-field", path, format!("{what}未填写")).at(Some(loc)));
+            self.problems.push(
+                Problem::new(Code::MissingField, path, format!("{what}未填写")).at(Some(loc)),
+            );
             return None;
         }
         match read_decimal_exact(v.get_ref(), &v.span(), self.sources.get(file)) {
@@ -263,8 +293,8 @@ impl<'a> Builder<'a> {
             Err(NumberError::Invalid) => {
                 let shown = self.literal(v, file).value;
                 self.problems.push(
-                    Problem::error(
-                        "invalid-number",
+                    Problem::new(
+                        Code::InvalidNumber,
                         path,
                         format!(
                             "{what}“{shown}”不是有效的数字；千分位逗号须三位一组，如 2,243,764 (not a valid number)"
@@ -343,8 +373,8 @@ impl<'a> Builder<'a> {
             }),
             Err(_) => {
                 self.problems.push(
-                    Problem::error(
-                        "invalid-number",
+                    Problem::new(
+                        Code::InvalidNumber,
                         path,
                         format!("原表所印{what}“{text}”不是有效的数字"),
                     )
@@ -362,8 +392,8 @@ impl<'a> Builder<'a> {
         let text = field.value.trim();
         if !text.is_empty() && crate::document::parse_date(text).is_none() {
             self.problems.push(
-                Problem::warning(
-                    "invalid-date",
+                Problem::new(
+                    Code::InvalidDate,
                     path,
                     format!(
                         "{what}“{text}”无法识别为日期，应写作 2025-03-31 或 2025年3月31日 (unrecognised date)"
@@ -377,8 +407,8 @@ impl<'a> Builder<'a> {
 
     fn missing(&mut self, path: &str, what: &str, loc: Option<Loc>) {
         self.problems.push(
-            Problem::error(
-                "missing-field",
+            Problem::new(
+                Code::MissingField,
                 path,
                 format!("缺少必填字段 {path}（{what}）"),
             )
@@ -393,152 +423,50 @@ impl<'a> Builder<'a> {
         project: &RawFile,
         folder: Option<(FileId, &RawFile)>,
     ) -> Project {
+        let layers = Layers::new((pf, project), folder);
         let file_start = Some(Self::loc(pf, 0..0));
-        // Pick a value from the project, else the folder, remembering which file it came from.
-        macro_rules! pick {
-            ($($path:tt)+) => {
-                project.$($path)+.as_ref().map(|v| (v, pf)).or_else(|| {
-                    folder.and_then(|(ff, f)| f.$($path)+.as_ref().map(|v| (v, ff)))
-                })
-            };
-        }
-        macro_rules! pick_in {
-            ($table:ident . $key:ident) => {
-                project
-                    .$table
-                    .as_ref()
-                    .and_then(|t| t.$key.as_ref())
-                    .map(|v| (v, pf))
-                    .or_else(|| {
-                        folder.and_then(|(ff, f)| {
-                            f.$table
-                                .as_ref()
-                                .and_then(|t| t.$key.as_ref())
-                                .map(|v| (v, ff))
-                        })
-                    })
-            };
-        }
 
-        let year = match pick!(year) {
-            Some((y, file)) => {
-                let v = *y.get_ref();
-                if !i32::try_from(v).is_ok_and(|y| YEARS.contains(&y)) {
-                    self.problems.push(
-                        Problem::error(
-                            "invalid-value",
-                            "year",
-                            format!("评价年度 {v} 不在 1990～2100 之间，请核对"),
-                        )
-                        .at(Some(Self::loc(file, y.span()))),
-                    );
-                }
-                v as i32
-            }
-            None => {
-                self.missing("year", "评价年度", file_start.clone());
-                0
-            }
-        };
-        let (form, form_loc) = match pick!(form) {
+        let year = self.year(layers, &file_start);
+        let (form, form_loc) = match layers.get(|r| r.form.as_ref()) {
             Some((f, file)) => (f.get_ref().clone(), Some(Self::loc(file, f.span()))),
             None => ("mof-2020".to_string(), None),
         };
-        let unit = match pick!(unit) {
-            Some((u, file)) => match u.get_ref().as_str() {
-                "万元" => AmountUnit::Wanyuan,
-                "元" => AmountUnit::Yuan,
-                other => {
-                    self.problems.push(
-                        Problem::error(
-                            "invalid-value",
-                            "unit",
-                            format!("金额单位“{other}”无效，应为“万元”或“元”"),
-                        )
-                        .at(Some(Self::loc(file, u.span()))),
-                    );
-                    AmountUnit::Wanyuan
-                }
-            },
-            None => AmountUnit::Wanyuan,
-        };
-
-        let mut info = ProjectInfo::default();
-        for (key, what, slot) in [
-            ("name", "项目名称", &mut info.name),
-            ("department", "主管部门", &mut info.department),
-            ("implementer", "实施单位", &mut info.implementer),
-        ] {
-            let value = match key {
-                "name" => pick_in!(project.name),
-                "department" => pick_in!(project.department),
-                _ => pick_in!(project.implementer),
-            };
-            match value {
-                Some((v, _)) if !v.get_ref().trim().is_empty() => *slot = v.get_ref().clone(),
-                Some((v, file)) => self.missing(
-                    &format!("project.{key}"),
-                    what,
-                    Some(Self::loc(file, v.span())),
-                ),
-                None => self.missing(&format!("project.{key}"), what, file_start.clone()),
-            }
-        }
-        info.department_code =
-            pick_in!(project.department_code).map(|(v, f)| self.literal(v, f).value);
-        info.implementer_code =
-            pick_in!(project.implementer_code).map(|(v, f)| self.literal(v, f).value);
-        info.serial = pick_in!(project.serial).map(|(v, f)| self.literal(v, f).value);
-
-        let funds = self.funds(pf, project, folder);
-        let planned = pick_in!(goals.planned).map(|(v, f)| self.text(v, f));
-        let achieved = pick_in!(goals.achieved).map(|(v, f)| self.text(v, f));
+        let unit = self.unit(layers);
+        let info = self.info(layers, &file_start);
+        let funds = self.funds(layers);
+        let planned = layers
+            .get(|r| r.goals.as_ref()?.planned.as_ref())
+            .map(|(v, f)| self.text(v, f));
+        let achieved = layers
+            .get(|r| r.goals.as_ref()?.achieved.as_ref())
+            .map(|(v, f)| self.text(v, f));
 
         let mut indicators = Vec::new();
-        match project
-            .indicators
-            .as_ref()
-            .map(|v| (v, pf))
-            .or_else(|| folder.and_then(|(ff, f)| f.indicators.as_ref().map(|v| (v, ff))))
-        {
+        match layers.get(|r| r.indicators.as_ref()) {
             Some((list, file)) => {
                 for (index, raw) in list.get_ref().iter().enumerate() {
-                    if let Some(ind) = self.indicator(index, raw, file) {
-                        indicators.push(ind);
-                    }
+                    indicators.push(self.indicator(index, raw, file));
                 }
             }
             None => self.missing("indicators", "绩效指标 [[indicators]]", file_start.clone()),
         }
 
-        let signature = Signature {
-            filler: pick_in!(signature.filler)
-                .map(|(v, f)| self.text(v, f).value)
-                .unwrap_or_default(),
-            phone: pick_in!(signature.phone)
-                .map(|(v, f)| self.literal(v, f).value)
-                .unwrap_or_default(),
-            date: pick_in!(signature.date)
-                .map(|(v, f)| self.date(v, f, "signature.date", "填报日期"))
-                .unwrap_or_default(),
-            leader: pick_in!(signature.leader)
-                .map(|(v, f)| self.text(v, f).value)
-                .unwrap_or_default(),
-        };
+        let signature = self.signature(layers);
         let bundle = BundleInfo {
-            title: pick_in!(bundle.title).map(|(v, f)| self.text(v, f).value),
-            department: pick_in!(bundle.department).map(|(v, f)| self.text(v, f).value),
-            date: pick_in!(bundle.date).map(|(v, f)| self.date(v, f, "bundle.date", "汇编日期")),
+            title: layers
+                .get(|r| r.bundle.as_ref()?.title.as_ref())
+                .map(|(v, f)| self.text(v, f).value),
+            department: layers
+                .get(|r| r.bundle.as_ref()?.department.as_ref())
+                .map(|(v, f)| self.text(v, f).value),
+            date: layers
+                .get(|r| r.bundle.as_ref()?.date.as_ref())
+                .map(|(v, f)| self.date(v, f, "bundle.date", "汇编日期")),
         };
-        let mut scoring = Vec::new();
-        if let Some((ff, f)) = folder
-            && let Some(s) = &f.scoring
-        {
-            scoring.push((s.clone(), ff));
-        }
-        if let Some(s) = &project.scoring {
-            scoring.push((s.clone(), pf));
-        }
+        let scoring = layers
+            .bottom_up()
+            .filter_map(|(file, raw)| raw.scoring.clone().map(|s| (s, file)))
+            .collect();
 
         let stated_total = project
             .total
@@ -550,41 +478,12 @@ impl<'a> Builder<'a> {
             .map(|v| self.text(v, pf))
             .filter(|g| !g.value.trim().is_empty());
 
-        let reason_format = pick!(reason_format).map(|(v, f)| self.text(v, f));
-        // [print]: folder, then project, key by key; a bad value leaves the layer below.
-        let mut print = crate::forms::PrintOverrides::default();
-        let layers = folder
-            .and_then(|(ff, f)| f.print.as_ref().map(|p| (p, ff)))
-            .into_iter()
-            .chain(project.print.as_ref().map(|p| (p, pf)));
-        for (raw, file) in layers {
-            let (layer, errors) = crate::forms::PrintOverrides::read(raw);
-            for e in errors {
-                self.problems.push(
-                    Problem::error("invalid-value", format!("print.{}", e.field), e.message)
-                        .at(Some(Self::loc(file, e.span))),
-                );
-            }
-            print.overlay(&layer);
-        }
-        // Printed figures belong to one form; in the folder's file they would silently apply
-        // to nothing.
-        if let Some((ff, f)) = folder {
-            for (key, span) in [
-                ("total", f.total.as_ref().map(|v| v.span())),
-                ("grade", f.grade.as_ref().map(|v| v.span())),
-            ] {
-                if let Some(span) = span {
-                    self.problems.push(
-                        Problem::warning(
-                            "ignored-field",
-                            key,
-                            format!("jixiao.toml 中的 {key} 是某一张表所印的数字，只能写在项目文件里，已忽略"),
-                        )
-                        .at(Some(Self::loc(ff, span))),
-                    );
-                }
-            }
+        let reason_format = layers
+            .get(|r| r.reason_format.as_ref())
+            .map(|(v, f)| self.text(v, f));
+        let print = self.print(layers);
+        if let Some(folder) = folder {
+            self.ignored_in_folder(folder);
         }
 
         Project {
@@ -608,97 +507,174 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn funds(
-        &mut self,
-        pf: FileId,
-        project: &RawFile,
-        folder: Option<(FileId, &RawFile)>,
-    ) -> Funds {
-        let mut funds = Funds::default();
-        let project_funds = project.funds.as_ref();
-        let folder_funds = folder.and_then(|(ff, f)| f.funds.as_ref().map(|x| (ff, x)));
-        let row_of = |funds: &crate::raw::RawFunds, key: &str| -> Option<Spanned<RawFundRow>> {
-            match key {
-                "total" => funds.total.clone(),
-                "fiscal" => funds.fiscal.clone(),
-                "central" => funds.central.clone(),
-                "city" => funds.city.clone(),
-                "district" => funds.district.clone(),
-                "carryover" => funds.carryover.clone(),
-                _ => funds.other.clone(),
-            }
+    fn year(&mut self, layers: Layers, file_start: &Option<Loc>) -> i32 {
+        let Some((y, file)) = layers.get(|r| r.year.as_ref()) else {
+            self.missing("year", "评价年度", file_start.clone());
+            return 0;
         };
+        let v = *y.get_ref();
+        if !i32::try_from(v).is_ok_and(|y| YEARS.contains(&y)) {
+            self.problems.push(
+                Problem::new(
+                    Code::InvalidValue,
+                    "year",
+                    format!("评价年度 {v} 不在 1990～2100 之间，请核对"),
+                )
+                .at(Some(Self::loc(file, y.span()))),
+            );
+        }
+        v as i32
+    }
+
+    fn unit(&mut self, layers: Layers) -> AmountUnit {
+        let Some((u, file)) = layers.get(|r| r.unit.as_ref()) else {
+            return AmountUnit::Wanyuan;
+        };
+        match u.get_ref().as_str() {
+            "万元" => AmountUnit::Wanyuan,
+            "元" => AmountUnit::Yuan,
+            other => {
+                self.problems.push(
+                    Problem::new(
+                        Code::InvalidValue,
+                        "unit",
+                        format!("金额单位“{other}”无效，应为“万元”或“元”"),
+                    )
+                    .at(Some(Self::loc(file, u.span()))),
+                );
+                AmountUnit::Wanyuan
+            }
+        }
+    }
+
+    /// `[project]`: three names required (a blank one is as missing), three codes optional.
+    fn info(&mut self, layers: Layers, file_start: &Option<Loc>) -> ProjectInfo {
+        let mut info = ProjectInfo::default();
+        for (key, what, slot) in [
+            ("name", "项目名称", &mut info.name),
+            ("department", "主管部门", &mut info.department),
+            ("implementer", "实施单位", &mut info.implementer),
+        ] {
+            let value = layers.get(|r| {
+                let p = r.project.as_ref()?;
+                match key {
+                    "name" => p.name.as_ref(),
+                    "department" => p.department.as_ref(),
+                    _ => p.implementer.as_ref(),
+                }
+            });
+            match value {
+                Some((v, _)) if !v.get_ref().trim().is_empty() => *slot = v.get_ref().clone(),
+                Some((v, file)) => self.missing(
+                    &format!("project.{key}"),
+                    what,
+                    Some(Self::loc(file, v.span())),
+                ),
+                None => self.missing(&format!("project.{key}"), what, file_start.clone()),
+            }
+        }
+        let code = |pick: fn(&RawProjectInfo) -> &S<NumText>| {
+            layers
+                .get(|r| pick(r.project.as_ref()?).as_ref())
+                .map(|(v, f)| self.literal(v, f).value)
+        };
+        info.department_code = code(|p| &p.department_code);
+        info.implementer_code = code(|p| &p.implementer_code);
+        info.serial = code(|p| &p.serial);
+        info
+    }
+
+    fn signature(&mut self, layers: Layers) -> Signature {
+        let filler = layers
+            .get(|r| r.signature.as_ref()?.filler.as_ref())
+            .map(|(v, f)| self.text(v, f).value);
+        let phone = layers
+            .get(|r| r.signature.as_ref()?.phone.as_ref())
+            .map(|(v, f)| self.literal(v, f).value);
+        let date = layers
+            .get(|r| r.signature.as_ref()?.date.as_ref())
+            .map(|(v, f)| self.date(v, f, "signature.date", "填报日期"));
+        let leader = layers
+            .get(|r| r.signature.as_ref()?.leader.as_ref())
+            .map(|(v, f)| self.text(v, f).value);
+        Signature {
+            filler: filler.unwrap_or_default(),
+            phone: phone.unwrap_or_default(),
+            date: date.unwrap_or_default(),
+            leader: leader.unwrap_or_default(),
+        }
+    }
+
+    /// `[print]`: folder, then project, key by key; a bad value leaves the layer below.
+    fn print(&mut self, layers: Layers) -> crate::forms::PrintOverrides {
+        let mut print = crate::forms::PrintOverrides::default();
+        for (file, raw) in layers.bottom_up() {
+            let Some(raw) = &raw.print else { continue };
+            let (layer, errors) = crate::forms::PrintOverrides::read(raw);
+            for e in errors {
+                self.problems.push(
+                    Problem::new(Code::InvalidValue, format!("print.{}", e.field), e.message)
+                        .at(Some(Self::loc(file, e.span))),
+                );
+            }
+            print.overlay(&layer);
+        }
+        print
+    }
+
+    /// Printed figures belong to one form; in the folder's file they would silently apply to
+    /// nothing.
+    fn ignored_in_folder(&mut self, (ff, f): (FileId, &RawFile)) {
+        for (key, span) in [
+            ("total", f.total.as_ref().map(|v| v.span())),
+            ("grade", f.grade.as_ref().map(|v| v.span())),
+        ] {
+            if let Some(span) = span {
+                self.problems.push(
+                    Problem::new(
+                        Code::IgnoredField,
+                        key,
+                        format!("jixiao.toml 中的 {key} 是某一张表所印的数字，只能写在项目文件里，已忽略"),
+                    )
+                    .at(Some(Self::loc(ff, span))),
+                );
+            }
+        }
+    }
+
+    fn funds(&mut self, layers: Layers) -> Funds {
+        let mut funds = Funds::default();
         let keys = std::iter::once(("total", "年度资金总额")).chain(FUND_SOURCES.iter().copied());
         for (key, _) in keys {
-            let row = project_funds
-                .and_then(|f| row_of(f, key).map(|r| (r, pf)))
-                .or_else(|| folder_funds.and_then(|(ff, f)| row_of(f, key).map(|r| (r, ff))));
-            let Some((row, file)) = row else { continue };
-            let amount = |field: &str, v: &Option<Spanned<NumText>>, this: &mut Self| {
-                let v = v.as_ref()?;
-                let path = format!("funds.{key}.{field}");
-                let d = this.bounded(v, file, path.clone(), "金额", MAX_AMOUNT)?;
-                if d.value < Decimal::ZERO {
-                    this.problems.push(
-                        Problem::error(
-                            "negative-value",
-                            path,
-                            format!("金额不能为负数：{}", d.value),
-                        )
-                        .at(Some(d.loc.clone())),
-                    );
+            let row = layers.get(|r| {
+                let f = r.funds.as_ref()?;
+                match key {
+                    "total" => f.total.as_ref(),
+                    "fiscal" => f.fiscal.as_ref(),
+                    "central" => f.central.as_ref(),
+                    "city" => f.city.as_ref(),
+                    "district" => f.district.as_ref(),
+                    "carryover" => f.carryover.as_ref(),
+                    _ => f.other.as_ref(),
                 }
-                Some(d)
-            };
-            let r = row.get_ref();
-            let stated_rate = r
-                .rate
-                .as_ref()
-                .and_then(|v| self.stated(v, file, format!("funds.{key}.rate"), "执行率", true));
-            let stated_score = r.score.as_ref().and_then(|v| {
-                if key != "total" {
-                    self.problems.push(
-                        Problem::error(
-                            "invalid-value",
-                            format!("funds.{key}.score"),
-                            "预算执行率得分只印在年度资金总额一行，请写在 [funds.total] score",
-                        )
-                        .at(Some(Self::loc(file, v.span()))),
-                    );
-                    return None;
-                }
-                self.stated(v, file, format!("funds.{key}.score"), "得分", false)
             });
-            let built = FundRow {
-                key: FUND_SOURCES
-                    .iter()
-                    .find(|(k, _)| *k == key)
-                    .map_or("total", |(k, _)| k),
-                initial: amount("initial", &r.initial, self),
-                budget: amount("budget", &r.budget, self),
-                executed: amount("executed", &r.executed, self),
-                stated_rate,
-                stated_score,
-                loc: Self::loc(file, row.span()),
-            };
+            let Some((row, file)) = row else { continue };
+            let built = self.fund_row(key, row, file);
             if key == "total" {
                 funds.total = Some(built);
             } else {
                 funds.sources.push(built);
             }
         }
-        funds.reason = project_funds
-            .and_then(|f| f.reason.as_ref().map(|r| (r, pf)))
-            .or_else(|| folder_funds.and_then(|(ff, f)| f.reason.as_ref().map(|r| (r, ff))))
+        funds.reason = layers
+            .get(|r| r.funds.as_ref()?.reason.as_ref())
             .map(|(r, f)| self.text(r, f))
             .filter(|r| !r.value.trim().is_empty());
         if funds.sources.is_empty() {
-            let loc = project_funds
-                .map(|_| Self::loc(pf, 0..0))
-                .unwrap_or(Self::loc(pf, 0..0));
+            let loc = Self::loc(layers.top_file(), 0..0);
             self.problems.push(
-                Problem::error(
-                    "missing-field",
+                Problem::new(
+                    Code::MissingField,
                     "funds",
                     "缺少项目资金：至少需要一个资金来源，如 [funds.fiscal]（budget、executed）",
                 )
@@ -708,39 +684,131 @@ impl<'a> Builder<'a> {
         funds
     }
 
+    /// One `[funds.KEY]` row: the printed rate and score, then the three amounts.
+    fn fund_row(&mut self, key: &str, row: &Spanned<RawFundRow>, file: FileId) -> FundRow {
+        let r = row.get_ref();
+        let stated_rate = r
+            .rate
+            .as_ref()
+            .and_then(|v| self.stated(v, file, format!("funds.{key}.rate"), "执行率", true));
+        let stated_score = r.score.as_ref().and_then(|v| {
+            if key != "total" {
+                self.problems.push(
+                    Problem::new(
+                        Code::InvalidValue,
+                        format!("funds.{key}.score"),
+                        "预算执行率得分只印在年度资金总额一行，请写在 [funds.total] score",
+                    )
+                    .at(Some(Self::loc(file, v.span()))),
+                );
+                return None;
+            }
+            self.stated(v, file, format!("funds.{key}.score"), "得分", false)
+        });
+        FundRow {
+            key: FUND_SOURCES
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map_or("total", |(k, _)| k),
+            initial: self.amount(key, "initial", &r.initial, file),
+            budget: self.amount(key, "budget", &r.budget, file),
+            executed: self.amount(key, "executed", &r.executed, file),
+            stated_rate,
+            stated_score,
+            loc: Self::loc(file, row.span()),
+        }
+    }
+
+    /// An amount of a fund row: bounded, never negative.
+    fn amount(
+        &mut self,
+        key: &str,
+        field: &str,
+        v: &S<NumText>,
+        file: FileId,
+    ) -> Option<Field<Decimal>> {
+        let v = v.as_ref()?;
+        let path = format!("funds.{key}.{field}");
+        let d = self.bounded(v, file, path.clone(), "金额", MAX_AMOUNT)?;
+        if d.value < Decimal::ZERO {
+            self.problems.push(
+                Problem::new(
+                    Code::NegativeValue,
+                    path,
+                    format!("金额不能为负数：{}", d.value),
+                )
+                .at(Some(d.loc.clone())),
+            );
+        }
+        Some(d)
+    }
+
+    /// One `[[indicators]]` entry, each field checked by its own function below, in the order
+    /// of the form's columns.
     fn indicator(
         &mut self,
         index: usize,
         raw: &Spanned<crate::raw::RawIndicator>,
         file: FileId,
-    ) -> Option<Indicator> {
+    ) -> Indicator {
         let r = raw.get_ref();
-        let loc = Self::loc(file, raw.span());
-        let path = |f: &str| format!("indicators[{index}].{f}");
-        let applicable = r.applicable.as_ref().is_none_or(|a| *a.get_ref());
+        let row = Row {
+            index,
+            file,
+            loc: Self::loc(file, raw.span()),
+            applicable: r.applicable.as_ref().is_none_or(|a| *a.get_ref()),
+        };
+        let (level1, level2) = self.levels(&row, &r.level1, &r.level2);
+        let name = self.required_text(&row, &r.name, "name", "三级指标");
+        let (target, actual) = self.target_actual(&row, &r.target, &r.actual);
+        let weight = self.weight(&row, &r.weight);
+        let score = self.indicator_score(&row, &r.score);
+        let grade = self.grade(&row, &r.grade);
+        let direction = self.direction(&row, &r.direction);
+        let tiers = self.tiers(&row, &r.tiers);
+        Indicator {
+            index,
+            loc: row.loc,
+            level1,
+            level2,
+            name: name.map(|f| f.value).unwrap_or_default(),
+            target,
+            actual,
+            weight,
+            score,
+            grade,
+            reason: r
+                .reason
+                .as_ref()
+                .map(|v| self.text(v, file))
+                .filter(|f| !f.value.trim().is_empty()),
+            direction,
+            note: r.note.as_ref().map(|v| self.text(v, file)),
+            applicable: row.applicable,
+            tiers,
+            tiers_text: r.tiers_text.as_ref().map(|v| self.text(v, file)),
+        }
+    }
 
-        let level1 = match &r.level1 {
-            Some(v) => Some(self.text(v, file)),
+    /// 一级 and 二级: both required, and a canonical pair (format.md).
+    fn levels(&mut self, row: &Row, l1: &S<String>, l2: &S<String>) -> (String, String) {
+        let mut required = |v: &S<String>, key: &str, what: &str| match v {
+            Some(v) => Some(self.text(v, row.file)),
             None => {
-                self.missing(&path("level1"), "一级指标", Some(loc.clone()));
+                self.missing(&row.path(key), what, Some(row.loc.clone()));
                 None
             }
         };
-        let level2 = match &r.level2 {
-            Some(v) => Some(self.text(v, file)),
-            None => {
-                self.missing(&path("level2"), "二级指标", Some(loc.clone()));
-                None
-            }
-        };
+        let level1 = required(l1, "level1", "一级指标");
+        let level2 = required(l2, "level2", "二级指标");
         if let Some(l1) = &level1 {
             match LEVELS.iter().find(|(n, _)| *n == l1.value) {
                 None => {
                     let valid: Vec<&str> = LEVELS.iter().map(|(n, _)| *n).collect();
                     self.problems.push(
-                        Problem::error(
-                            "unknown-level",
-                            path("level1"),
+                        Problem::new(
+                            Code::UnknownLevel,
+                            row.path("level1"),
                             format!(
                                 "一级指标“{}”不规范；有效名称：{}",
                                 l1.value,
@@ -755,9 +823,9 @@ impl<'a> Builder<'a> {
                         && !level2s.contains(&l2.value.as_str())
                     {
                         self.problems.push(
-                            Problem::error(
-                                "unknown-level",
-                                path("level2"),
+                            Problem::new(
+                                Code::UnknownLevel,
+                                row.path("level2"),
                                 format!(
                                     "二级指标“{}”不属于“{}”；有效名称：{}",
                                     l2.value,
@@ -771,33 +839,58 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        (
+            level1.map(|f| f.value).unwrap_or_default(),
+            level2.map(|f| f.value).unwrap_or_default(),
+        )
+    }
 
-        let required_text =
-            |this: &mut Self, v: &Option<Spanned<String>>, key: &str, what: &str| match v {
-                Some(v) => Some(this.text(v, file)),
-                None => {
-                    if applicable {
-                        this.missing(&path(key), what, Some(loc.clone()));
-                    }
-                    None
+    /// A text required where the row applies (a 不适用 row may leave it out).
+    fn required_text(
+        &mut self,
+        row: &Row,
+        v: &S<String>,
+        key: &str,
+        what: &str,
+    ) -> Option<Field<String>> {
+        match v {
+            Some(v) => Some(self.text(v, row.file)),
+            None => {
+                if row.applicable {
+                    self.missing(&row.path(key), what, Some(row.loc.clone()));
                 }
-            };
-        let name = required_text(self, &r.name, "name", "三级指标");
-        let target = r.target.as_ref().map(|v| self.literal(v, file));
-        let actual = r.actual.as_ref().map(|v| self.literal(v, file));
-        if applicable {
-            if target.is_none() {
-                self.missing(&path("target"), "年度指标值", Some(loc.clone()));
-            }
-            if actual.is_none() {
-                self.missing(&path("actual"), "实际完成值", Some(loc.clone()));
+                None
             }
         }
-        let weight = match &r.weight {
-            Some(v) => self.bounded(v, file, path("weight"), "分值", MAX_WEIGHT),
+    }
+
+    /// 年度指标值 and 实际完成值, read as text (numbers as written), required where applicable.
+    fn target_actual(
+        &mut self,
+        row: &Row,
+        target: &S<NumText>,
+        actual: &S<NumText>,
+    ) -> (Option<Field<String>>, Option<Field<String>>) {
+        let target = target.as_ref().map(|v| self.literal(v, row.file));
+        let actual = actual.as_ref().map(|v| self.literal(v, row.file));
+        if row.applicable {
+            if target.is_none() {
+                self.missing(&row.path("target"), "年度指标值", Some(row.loc.clone()));
+            }
+            if actual.is_none() {
+                self.missing(&row.path("actual"), "实际完成值", Some(row.loc.clone()));
+            }
+        }
+        (target, actual)
+    }
+
+    /// 分值: required where applicable, within 0…100.
+    fn weight(&mut self, row: &Row, v: &S<NumText>) -> Option<Field<Decimal>> {
+        let weight = match v {
+            Some(v) => self.bounded(v, row.file, row.path("weight"), "分值", MAX_WEIGHT),
             None => {
-                if applicable {
-                    self.missing(&path("weight"), "分值", Some(loc.clone()));
+                if row.applicable {
+                    self.missing(&row.path("weight"), "分值", Some(row.loc.clone()));
                 }
                 None
             }
@@ -806,111 +899,137 @@ impl<'a> Builder<'a> {
             && w.value < Decimal::ZERO
         {
             self.problems.push(
-                Problem::error("negative-value", path("weight"), "分值不能为负数")
+                Problem::new(Code::NegativeValue, row.path("weight"), "分值不能为负数")
                     .at(Some(w.loc.clone())),
             );
         }
-        // An optional field written `""` is absent (a rolled-over file leaves them so).
-        let blank =
-            |v: &Spanned<NumText>| matches!(v.get_ref(), NumText::Text(t) if t.trim().is_empty());
-        let score = r
-            .score
-            .as_ref()
-            .filter(|v| !blank(v))
-            .and_then(|v| self.bounded(v, file, path("score"), "得分", MAX_WEIGHT));
-        let grade = r
-            .grade
-            .as_ref()
-            .filter(|g| !g.get_ref().trim().is_empty())
-            .and_then(|g| {
-                let value = match g.get_ref().trim() {
-                    "达成" | "达成年度指标" => Grade::Achieved,
-                    "部分达成" | "部分达成年度指标并具有一定效果" => {
-                        Grade::Partial
-                    }
-                    "未达成" | "未达成年度指标且效果较差" => Grade::NotAchieved,
-                    other => {
-                        self.problems.push(
-                            Problem::error(
-                                "invalid-value",
-                                path("grade"),
-                                format!("等级“{other}”无效，应为“达成”“部分达成”或“未达成”"),
-                            )
-                            .at(Some(Self::loc(file, g.span()))),
-                        );
-                        return None;
-                    }
-                };
-                Some(Field {
-                    value,
-                    loc: Self::loc(file, g.span()),
-                })
-            });
-        let direction =
-            r.direction
-                .as_ref()
-                .and_then(|d| match Comparator::parse_direction(d.get_ref()) {
-                    Some(c) => Some(Field {
-                        value: c,
-                        loc: Self::loc(file, d.span()),
-                    }),
-                    None => {
-                        self.problems.push(
-                            Problem::error(
-                                "invalid-value",
-                                path("direction"),
-                                format!("方向“{}”无效，应为“≥”“≤”或“=”", d.get_ref()),
-                            )
-                            .at(Some(Self::loc(file, d.span()))),
-                        );
-                        None
-                    }
-                });
-        let mut tiers = Vec::new();
-        if let Some(list) = &r.tiers {
-            for (ti, t) in list.get_ref().iter().enumerate() {
-                let tp = format!("indicators[{index}].tiers[{ti}]");
-                let tr = t.get_ref();
-                let (Some(at_least), Some(score)) = (&tr.at_least, &tr.score) else {
-                    self.missing(
-                        &format!("{tp}.at_least/score"),
-                        "分档标准",
-                        Some(Self::loc(file, t.span())),
-                    );
-                    continue;
-                };
-                let at_least = self.literal(at_least, file);
-                if let Some(score) =
-                    self.bounded(score, file, format!("{tp}.score"), "分档得分", MAX_WEIGHT)
-                {
-                    tiers.push(Tier {
-                        at_least,
-                        score: score.value,
-                    });
-                }
+        weight
+    }
+
+    /// A stated 得分: optional (`""` is absent, as a rolled-over file leaves it), within 0…100.
+    fn indicator_score(&mut self, row: &Row, v: &S<NumText>) -> Option<Field<Decimal>> {
+        let v = v.as_ref().filter(|v| !is_blank(v))?;
+        self.bounded(v, row.file, row.path("score"), "得分", MAX_WEIGHT)
+    }
+
+    /// A stated grade: 达成 / 部分达成 / 未达成, in short or in full.
+    fn grade(&mut self, row: &Row, v: &S<String>) -> Option<Field<Attainment>> {
+        let g = v.as_ref().filter(|g| !g.get_ref().trim().is_empty())?;
+        let loc = Self::loc(row.file, g.span());
+        let Some(value) = Attainment::parse(g.get_ref()) else {
+            self.problems.push(
+                Problem::new(
+                    Code::InvalidValue,
+                    row.path("grade"),
+                    format!(
+                        "等级“{}”无效，应为“达成”“部分达成”或“未达成”",
+                        g.get_ref().trim()
+                    ),
+                )
+                .at(Some(loc)),
+            );
+            return None;
+        };
+        Some(Field { value, loc })
+    }
+
+    /// The comparator of a target written without one.
+    fn direction(&mut self, row: &Row, v: &S<String>) -> Option<Field<Comparator>> {
+        let d = v.as_ref()?;
+        let loc = Self::loc(row.file, d.span());
+        match Comparator::parse_direction(d.get_ref()) {
+            Some(value) => Some(Field { value, loc }),
+            None => {
+                self.problems.push(
+                    Problem::new(
+                        Code::InvalidValue,
+                        row.path("direction"),
+                        format!("方向“{}”无效，应为“≥”“≤”或“=”", d.get_ref()),
+                    )
+                    .at(Some(loc)),
+                );
+                None
             }
         }
-        Some(Indicator {
-            index,
-            loc,
-            level1: level1.map(|f| f.value).unwrap_or_default(),
-            level2: level2.map(|f| f.value).unwrap_or_default(),
-            name: name.map(|f| f.value).unwrap_or_default(),
-            target,
-            actual,
-            weight,
-            score,
-            grade,
-            reason: r
-                .reason
-                .as_ref()
-                .map(|v| self.text(v, file))
-                .filter(|f| !f.value.trim().is_empty()),
-            direction,
-            note: r.note.as_ref().map(|v| self.text(v, file)),
-            applicable,
-            tiers,
-            tiers_text: r.tiers_text.as_ref().map(|v| self.text(v, file)),
-        })
+    }
+
+    /// `[[indicators.tiers]]`: each with `at_least` and a bounded `score`.
+    fn tiers(&mut self, row: &Row, v: &Option<Spanned<Vec<Spanned<RawTier>>>>) -> Vec<Tier> {
+        let mut tiers = Vec::new();
+        let Some(list) = v else { return tiers };
+        for (ti, t) in list.get_ref().iter().enumerate() {
+            let tp = row.path(&format!("tiers[{ti}]"));
+            let tr = t.get_ref();
+            let (Some(at_least), Some(score)) = (&tr.at_least, &tr.score) else {
+                self.missing(
+                    &format!("{tp}.at_least/score"),
+                    "分档标准",
+                    Some(Self::loc(row.file, t.span())),
+                );
+                continue;
+            };
+            let at_least = self.literal(at_least, row.file);
+            if let Some(score) = self.bounded(
+                score,
+                row.file,
+                format!("{tp}.score"),
+                "分档得分",
+                MAX_WEIGHT,
+            ) {
+                tiers.push(Tier {
+                    at_least,
+                    score: score.value,
+                });
+            }
+        }
+        tiers
+    }
+}
+
+/// An optional field written `""` is absent (a rolled-over file leaves them so).
+fn is_blank(v: &Spanned<NumText>) -> bool {
+    matches!(v.get_ref(), NumText::Text(t) if t.trim().is_empty())
+}
+
+/// The `[[indicators]]` entry being checked: where it is and whether it applies.
+struct Row {
+    index: usize,
+    file: FileId,
+    loc: Loc,
+    applicable: bool,
+}
+
+impl Row {
+    fn path(&self, field: &str) -> String {
+        format!("indicators[{}].{field}", self.index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> RawFile {
+        toml::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn layers_take_the_topmost_value_and_say_where_it_came_from() {
+        let project = raw("year = 2025\n[project]\nname = \"项目\"");
+        let folder = raw(
+            "year = 2024\nunit = \"元\"\n[project]\ndepartment = \"部门\"\n[scoring]\ndecimals = 1",
+        );
+        let layers = Layers::new((FileId(0), &project), Some((FileId(1), &folder)));
+        let year = layers.get(|r| r.year.as_ref()).unwrap();
+        assert_eq!((*year.0.get_ref(), year.1), (2025, FileId(0)));
+        let unit = layers.get(|r| r.unit.as_ref()).unwrap();
+        assert_eq!((unit.0.get_ref().as_str(), unit.1), ("元", FileId(1)));
+        let department = layers.get(|r| r.project.as_ref()?.department.as_ref());
+        assert_eq!(department.map(|(_, f)| f), Some(FileId(1)));
+        assert!(layers.get(|r| r.form.as_ref()).is_none());
+        let order: Vec<FileId> = layers.bottom_up().map(|(f, _)| f).collect();
+        assert_eq!(order, [FileId(1), FileId(0)]);
+        let alone = Layers::new((FileId(0), &project), None);
+        assert!(alone.get(|r| r.unit.as_ref()).is_none());
     }
 }

@@ -7,6 +7,8 @@
 
 use serde_json::Value;
 
+use crate::problem::Code;
+
 /// The names a placeholder may use, for the error message and the docs.
 pub const NAMES: &[&str] = &[
     "year",
@@ -49,10 +51,10 @@ pub enum PlaceholderError {
 }
 
 impl PlaceholderError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            PlaceholderError::Invalid(_) => "unknown-placeholder",
-            PlaceholderError::TooLong(_) => "placeholder-too-long",
+            PlaceholderError::Invalid(_) => Code::UnknownPlaceholder,
+            PlaceholderError::TooLong(_) => Code::PlaceholderTooLong,
         }
     }
 }

@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
 use crate::decimal::Rounding;
-use crate::problem::Problem;
+use crate::grade::Rating;
+use crate::problem::{Code, Problem};
 use crate::raw::{NumText, RawScoring};
 use crate::source::{FileId, Loc, SourceFile};
 
@@ -96,13 +97,13 @@ impl Policy {
     ) {
         let loc = |span: std::ops::Range<usize>| Some(Loc { file, span });
         let invalid = |field: &str, msg: String, span| {
-            Problem::error("invalid-value", format!("scoring.{field}"), msg).at(loc(span))
+            Problem::new(Code::InvalidValue, format!("scoring.{field}"), msg).at(loc(span))
         };
         let number = |field: &str, v: &toml::Spanned<NumText>, problems: &mut Vec<Problem>| {
             let d = read_decimal(v.get_ref(), &v.span(), src);
             if d.is_none() {
                 problems.push(
-                    Problem::error("invalid-number", format!("scoring.{field}"), "应为数字")
+                    Problem::new(Code::InvalidNumber, format!("scoring.{field}"), "应为数字")
                         .at(loc(v.span())),
                 );
             }
@@ -226,17 +227,8 @@ impl Policy {
         crate::decimal::round(value, self.decimals, self.rounding)
     }
 
-    /// 优 / 良 / 中 / 差 for a total.
-    pub fn grade(&self, total: Decimal) -> &'static str {
-        let [a, b, c] = self.grades;
-        if total >= a {
-            "优"
-        } else if total >= b {
-            "良"
-        } else if total >= c {
-            "中"
-        } else {
-            "差"
-        }
+    /// 优 / 良 / 中 / 差 for a total (§7).
+    pub fn grade(&self, total: Decimal) -> Rating {
+        Rating::of(total, self.grades)
     }
 }

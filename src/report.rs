@@ -1,17 +1,20 @@
 //! A scored report: the project, its policy, every computed figure and every problem.
-//! This is what `check` prints and what the templates receive (through `template_data`).
+//! Scoring only; its views are beside it: the JSON of `check` ([`crate::report_json`]), the
+//! placeholder texts ([`crate::report_text`]), the export table ([`crate::export`]) and the
+//! templates' data (`template_data`).
 
 use std::path::PathBuf;
 
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
 
 use crate::decimal;
 use crate::forms::{FormSpec, Forms, PrintOptions};
+use crate::grade::Rating;
 use crate::load::LoadedProject;
 use crate::model::{Builder, Field, Indicator, Project};
 use crate::policy::Policy;
-use crate::problem::{Problem, Severity};
+use crate::problem::{Code, Problem, Severity};
+pub use crate::report_json::to_json;
 use crate::scoring::{self, Scored};
 use crate::source::{Loc, Sources};
 
@@ -57,7 +60,8 @@ pub struct Report {
     pub planned: String,
     pub achieved: String,
     pub total: Option<Decimal>,
-    pub grade: Option<&'static str>,
+    /// 评价等级 of the total.
+    pub rating: Option<Rating>,
     pub problems: Vec<Problem>,
 }
 
@@ -74,9 +78,7 @@ impl Report {
 
     /// The file could not be read as TOML at all (exit 2 rather than 1).
     pub fn is_unreadable(&self) -> bool {
-        self.problems
-            .iter()
-            .any(|p| matches!(p.code, "toml-syntax" | "unreadable-file" | "not-utf8"))
+        self.problems.iter().any(|p| p.kind.is_fatal())
     }
 
     pub fn name(&self) -> &str {
@@ -112,7 +114,7 @@ pub fn build(
         planned: String::new(),
         achieved: String::new(),
         total: None,
-        grade: None,
+        rating: None,
         problems: Vec::new(),
     };
     let (Some(raw), true) = (&loaded.project.raw, loaded.folder_problems.is_empty()) else {
@@ -126,8 +128,8 @@ pub fn build(
     let Some(form) = forms.get(&project.form).cloned() else {
         let ids: Vec<&str> = forms.ids().collect();
         problems.push(
-            Problem::error(
-                "unknown-form",
+            Problem::new(
+                Code::UnknownForm,
                 "form",
                 format!("未知的表样“{}”；可用：{}", project.form, ids.join("、")),
             )
@@ -201,8 +203,8 @@ pub fn build(
     );
     let Some(weight_sum) = weight_sum else {
         problems.push(
-            Problem::error(
-                "number-out-of-range",
+            Problem::new(
+                Code::NumberOutOfRange,
                 "indicators",
                 "指标分值之和过大，无法计算 (sum out of range)",
             )
@@ -219,10 +221,15 @@ pub fn build(
             ..empty
         };
     };
-    if weight_sum != Decimal::from(100) && !indicators.is_empty() {
+    // A weight still to fill (or unreadable) is already an error at its cell; a sum without it
+    // would blame the other rows.
+    let weight_unknown = indicators
+        .iter()
+        .any(|r| r.indicator.applicable && r.indicator.weight.is_none());
+    if weight_sum != Decimal::from(100) && !indicators.is_empty() && !weight_unknown {
         problems.push(
-            Problem::error(
-                "weights-sum",
+            Problem::new(
+                Code::WeightsSum,
                 "indicators",
                 format!(
                     "指标分值之和 {} 加预算执行率分值 {} 为 {}，应为 100",
@@ -249,8 +256,9 @@ pub fn build(
             .map(|r| r.indicator.weight_value())
             .chain([policy.budget_weight]),
     );
+    // No total while a weight is unknown: the sum would look like a result.
     let total = match (funds_score, scores, applicable) {
-        (Some(fs), Some(scores), Some(applicable)) if !indicators.is_empty() => {
+        (Some(fs), Some(scores), Some(applicable)) if !indicators.is_empty() && !weight_unknown => {
             let all_apply = indicators.iter().all(|r| r.indicator.applicable);
             decimal::checked_sum(scores.iter().copied().chain([fs])).and_then(|sum| {
                 if all_apply || applicable.is_zero() || applicable == Decimal::from(100) {
@@ -271,8 +279,8 @@ pub fn build(
     if let Some(t) = total
         && t > weight_sum.max(Decimal::from(100))
     {
-        problems.push(Problem::error(
-            "total-exceeds-weights",
+        problems.push(Problem::new(
+            Code::TotalExceedsWeights,
             "total",
             format!(
                 "总分 {} 超过分值合计 {}，请核对各项得分",
@@ -281,36 +289,26 @@ pub fn build(
             ),
         ));
     }
-    let grade = total.map(|t| policy.grade(t));
+    let rating = total.map(|t| policy.grade(t));
     audit_stated(
         &project,
         &policy,
         funds.as_ref(),
         total,
-        grade,
+        rating,
         &mut problems,
     );
 
     // Placeholders in free text, now that every figure is known.
-    let context = placeholder_context(&project, &policy, funds.as_ref(), total, grade);
-    let mut expand = |field: &Option<Field<String>>, path: String| -> Option<String> {
-        let f = field.as_ref()?;
-        Some(
-            crate::placeholder::expand(&f.value, &context).unwrap_or_else(|error| {
-                problems.push(
-                    Problem::error(error.code(), path, error.to_string()).at(Some(f.loc.clone())),
-                );
-                f.value.clone()
-            }),
-        )
+    let texts = crate::report_text::Figures {
+        project: &project,
+        policy: &policy,
+        funds: funds.as_ref(),
+        total,
+        grade: rating,
     };
-    let planned = expand(&project.planned, "goals.planned".into()).unwrap_or_default();
-    let achieved = expand(&project.achieved, "goals.achieved".into()).unwrap_or_default();
-    for r in &mut indicators {
-        r.reason = expand(&r.indicator.reason, r.indicator.path("reason"));
-        r.note = expand(&r.indicator.note, r.indicator.path("note"));
-    }
-    compose_reasons(&project, &form, &mut indicators, &mut problems);
+    let (planned, achieved) = texts.expand(&mut indicators, &mut problems);
+    crate::report_text::compose_reasons(&project, &form, &mut indicators, &mut problems);
 
     problems.sort_by_key(|p| p.loc.as_ref().map(|l| (l.file.0, l.span.start)));
     Report {
@@ -324,7 +322,7 @@ pub fn build(
         planned,
         achieved,
         total,
-        grade,
+        rating,
         problems,
     }
 }
@@ -337,8 +335,8 @@ fn check_form_fit(project: &Project, form: &FormSpec, problems: &mut Vec<Problem
             .any(|(l1, l2s)| *l1 == ind.level1 && l2s.contains(&ind.level2.as_str()));
         if canonical && !form.has_level(&ind.level1, &ind.level2) {
             problems.push(
-                Problem::error(
-                    "level-not-on-form",
+                Problem::new(
+                    Code::LevelNotOnForm,
                     ind.path("level2"),
                     format!(
                         "表样“{}”没有“{} / {}”这一栏",
@@ -358,8 +356,8 @@ fn check_form_fit(project: &Project, form: &FormSpec, problems: &mut Vec<Problem
                 .map(|r| r.key.as_str())
                 .collect();
             problems.push(
-                Problem::error(
-                    "fund-source-not-on-form",
+                Problem::new(
+                    Code::FundSourceNotOnForm,
                     format!("funds.{}", row.key),
                     format!(
                         "表样“{}”没有此资金来源的行；可用：{}",
@@ -373,78 +371,6 @@ fn check_form_fit(project: &Project, form: &FormSpec, problems: &mut Vec<Problem
     }
 }
 
-/// §6 with a `reason_format`: where points were lost, the printed 偏差原因 cell is composed from
-/// the computed facts and the user's own cause (which stays required: without it the row keeps
-/// its `missing-reason` error and prints nothing composed).
-fn compose_reasons(
-    project: &Project,
-    form: &FormSpec,
-    indicators: &mut [IndicatorResult],
-    problems: &mut Vec<Problem>,
-) {
-    let (format, loc) = match &project.reason_format {
-        Some(f) => (f.value.as_str(), Some(f.loc.clone())),
-        None => match &form.format.reason_format {
-            Some(f) => (f.as_str(), None),
-            None => return,
-        },
-    };
-    if format.trim().is_empty() {
-        return;
-    }
-    for r in indicators.iter_mut() {
-        let i = &r.indicator;
-        let (Some(score), Some(weight), Some(reason)) = (r.scored.score, &i.weight, &r.reason)
-        else {
-            continue;
-        };
-        if score >= weight.value {
-            continue;
-        }
-        let text = |f: &Option<Field<String>>| f.as_ref().map(|t| t.value.trim().to_string());
-        let ratio = match (
-            i.target.as_ref().map(|t| crate::target::parse(&t.value)),
-            i.actual.as_ref().map(|t| crate::target::parse(&t.value)),
-        ) {
-            (
-                Some(crate::target::Parsed::Quantity(a)),
-                Some(crate::target::Parsed::Quantity(b)),
-            ) => crate::target::aligned(&a, &b)
-                .filter(|(a, _)| !a.is_zero())
-                .and_then(|(a, b)| b.checked_mul(Decimal::from(100))?.checked_div(a))
-                .map(|p| decimal::fixed(p, 2)),
-            _ => None,
-        };
-        let context = json!({
-            "name": i.name,
-            "level1": i.level1,
-            "level2": i.level2,
-            "target": text(&i.target).unwrap_or_default(),
-            "actual": text(&i.actual).unwrap_or_default(),
-            "weight": decimal::plain(weight.value),
-            "score": decimal::plain(score),
-            "lost": decimal::plain(weight.value - score),
-            "ratio": ratio.unwrap_or_default(),
-            "reason": reason,
-        });
-        match crate::placeholder::expand_names(format, &context, crate::placeholder::REASON_NAMES) {
-            Ok(composed) => r.reason = Some(composed),
-            Err(e) => {
-                let origin = if loc.is_some() {
-                    String::new()
-                } else {
-                    format!("（表样 {} 的 [format] reason_format）", form.id)
-                };
-                problems.push(
-                    Problem::error(e.code(), "reason_format", format!("{e}{origin}"))
-                        .at(loc.clone()),
-                );
-                return;
-            }
-        }
-    }
-}
-
 /// Compare every figure the published form printed (执行率, 得分, 总分, 等级) with what the rules
 /// give, at the printed figure's own precision. A difference is an error: the PDF would
 /// contradict the source it was made from.
@@ -453,7 +379,7 @@ fn audit_stated(
     policy: &Policy,
     funds: Option<&FundsResult>,
     total: Option<Decimal>,
-    grade: Option<&'static str>,
+    rating: Option<Rating>,
     problems: &mut Vec<Problem>,
 ) {
     let at = |value: Decimal, places: u32| {
@@ -468,6 +394,16 @@ fn audit_stated(
         let Some(stated) = &row.stated_rate else {
             continue;
         };
+        // An amount still to fill (or unreadable) is its own error; the printed rate is
+        // compared once both amounts are there. A budget of 0 is compared: a rate printed
+        // over no budget is a slip on the form.
+        let (budget_known, executed_known) = match (row.key, funds) {
+            ("total", Some(f)) => (f.total.budget.is_some(), f.total.executed.is_some()),
+            _ => (row.budget.is_some(), row.executed.is_some()),
+        };
+        if !(budget_known && executed_known) {
+            continue;
+        }
         let computed = match (row.key, funds) {
             ("total", Some(f)) => f
                 .total
@@ -493,8 +429,8 @@ fn audit_stated(
                 },
             );
             problems.push(
-                Problem::error(
-                    "stated-rate-differs",
+                Problem::new(
+                    Code::StatedRateDiffers,
                     field,
                     format!(
                         "原表所印执行率 {} 与按金额计算的 {computed_text} 不符（按原表的 {} 位小数比较）",
@@ -511,12 +447,14 @@ fn audit_stated(
         .as_ref()
         .and_then(|t| t.stated_score.as_ref())
     {
+        // Without a computed score its cause is reported where it lies (an amount to fill, a
+        // budget of 0); a second error here would only repeat it.
         let computed = funds.and_then(|f| f.score);
-        let agrees = computed.is_some_and(|c| at(c, stated.places) == stated.value.normalize());
+        let agrees = computed.is_none_or(|c| at(c, stated.places) == stated.value.normalize());
         if !agrees {
             problems.push(
-                Problem::error(
-                    "stated-funds-score-differs",
+                Problem::new(
+                    Code::StatedFundsScoreDiffers,
                     "funds.total.score",
                     format!(
                         "原表所印预算执行率得分 {} 与按规则计算的 {} 不符",
@@ -529,11 +467,11 @@ fn audit_stated(
         }
     }
     if let Some(stated) = &project.stated_total
-        && total.is_none_or(|c| at(c, stated.places) != stated.value.normalize())
+        && total.is_some_and(|c| at(c, stated.places) != stated.value.normalize())
     {
         problems.push(
-            Problem::error(
-                "stated-total-differs",
+            Problem::new(
+                Code::StatedTotalDiffers,
                 "total",
                 format!(
                     "原表所印总分 {} 与按规则计算的总分 {} 不符（预算执行率得分 {} 加各项指标得分）",
@@ -549,21 +487,14 @@ fn audit_stated(
     }
     if let Some(stated) = &project.stated_grade {
         let printed = stated.value.trim();
-        let normalized = match printed {
-            "优秀" => "优",
-            "良好" => "良",
-            "合格" | "中等" => "中",
-            "不合格" | "较差" => "差",
-            other => other,
-        };
-        if grade != Some(normalized) {
+        if rating.is_some() && Rating::parse(printed) != rating {
             problems.push(
-                Problem::error(
-                    "stated-grade-differs",
+                Problem::new(
+                    Code::StatedGradeDiffers,
                     "grade",
                     format!(
                         "原表所印等级“{printed}”与按总分计算的“{}”不符（分数线 {}）",
-                        grade.unwrap_or("（无法计算）"),
+                        rating.map_or("（无法计算）", Rating::as_str),
                         policy
                             .grades
                             .iter()
@@ -620,8 +551,8 @@ fn score_funds(
                 && !(s.value.is_zero() && computed.is_none())
             {
                 problems.push(
-                    Problem::error(
-                        "funds-total-mismatch",
+                    Problem::new(
+                        Code::FundsTotalMismatch,
                         format!("funds.total.{name}"),
                         format!(
                             "年度资金总额 {} 与各资金来源之和 {} 不符",
@@ -639,8 +570,8 @@ fn score_funds(
     // the rest would be wrong (and "全年预算数为 0" would blame the wrong thing).
     let unreadable = problems.iter().any(|p| {
         matches!(
-            p.code,
-            "invalid-number" | "number-out-of-range" | "missing-field"
+            p.kind,
+            Code::InvalidNumber | Code::NumberOutOfRange | Code::MissingField
         ) && p.field.starts_with("funds.")
             && !p.field.ends_with(".rate")
             && !p.field.ends_with(".score")
@@ -676,8 +607,8 @@ fn score_funds(
     let score = match full_rate {
         None if !budget_total.is_zero() => {
             problems.push(
-                Problem::error(
-                    "number-out-of-range",
+                Problem::new(
+                    Code::NumberOutOfRange,
                     "funds",
                     format!(
                         "全年执行数 {} 与全年预算数 {} 相差悬殊，执行率超出可计算范围，请核对金额",
@@ -691,16 +622,20 @@ fn score_funds(
         }
         None => {
             problems.push(
-                Problem::error("zero-budget", "funds", "全年预算数合计为 0，无法计算执行率")
-                    .at(first_loc.clone()),
+                Problem::new(
+                    Code::ZeroBudget,
+                    "funds",
+                    "全年预算数合计为 0，无法计算执行率",
+                )
+                .at(first_loc.clone()),
             );
             None
         }
         Some(rate) => {
             if executed_total > budget_total {
                 problems.push(
-                    Problem::warning(
-                        "executed-exceeds-budget",
+                    Problem::new(
+                        Code::ExecutedExceedsBudget,
                         "funds",
                         format!(
                             "全年执行数 {} 大于全年预算数 {}，执行率得分按 100% 计",
@@ -713,8 +648,8 @@ fn score_funds(
             }
             if rate < policy.low_rate_warning && funds.reason.is_none() {
                 problems.push(
-                    Problem::warning(
-                        "low-execution",
+                    Problem::new(
+                        Code::LowExecution,
                         "funds.reason",
                         format!(
                             "执行率 {}% 低于 {}%，请在 funds.reason 中说明原因",
@@ -751,112 +686,5 @@ fn score_funds(
         sources,
         weight: policy.budget_weight,
         score,
-    })
-}
-
-fn opt(d: Option<Decimal>) -> Value {
-    d.map_or(Value::Null, |d| Value::String(decimal::plain(d)))
-}
-
-fn placeholder_context(
-    project: &Project,
-    policy: &Policy,
-    funds: Option<&FundsResult>,
-    total: Option<Decimal>,
-    grade: Option<&str>,
-) -> Value {
-    let s = |d: Option<Decimal>| d.map(decimal::plain).unwrap_or_default();
-    let funds_value = funds.map_or(Value::Null, |f| {
-        json!({
-            "initial": s(f.total.initial),
-            "budget": s(f.total.budget),
-            "executed": s(f.total.executed),
-            "rate": f.total.rate.map(|r| decimal::fixed(r, policy.rate_decimals)).unwrap_or_default(),
-            "weight": decimal::plain(f.weight),
-            "score": s(f.score),
-        })
-    });
-    json!({
-        "year": project.year,
-        "unit": project.unit.label(),
-        "project": {
-            "name": project.info.name,
-            "department": project.info.department,
-            "implementer": project.info.implementer,
-        },
-        "funds": funds_value,
-        "total": s(total),
-        "grade": grade.unwrap_or(""),
-    })
-}
-
-/// The `check --format json` object for one report (cli.md).
-pub fn to_json(report: &Report, sources: &Sources) -> Value {
-    let project = report.project.as_ref();
-    let funds = report.funds.as_ref().map_or(Value::Null, |f| {
-        json!({
-            "initial": opt(f.total.initial),
-            "budget": opt(f.total.budget),
-            "executed": opt(f.total.executed),
-            "rate": f.total.rate.map_or(Value::Null, |r| Value::String(decimal::fixed(r, report.policy.rate_decimals))),
-            "weight": decimal::plain(f.weight),
-            "score": opt(f.score),
-        })
-    });
-    let indicators: Vec<Value> = report
-        .indicators
-        .iter()
-        .map(|r| {
-            let i = &r.indicator;
-            json!({
-                "level1": i.level1,
-                "level2": i.level2,
-                "name": i.name,
-                "target": i.target.as_ref().map(|t| t.value.clone()),
-                "actual": i.actual.as_ref().map(|t| t.value.clone()),
-                "weight": i.weight.as_ref().map(|w| decimal::plain(w.value)),
-                "score": opt(r.scored.score),
-                "computed": opt(r.scored.computed),
-                "method": r.scored.method.id(),
-                "reason": r.reason,
-            })
-        })
-        .collect();
-    let problems: Vec<Value> = report
-        .problems
-        .iter()
-        .map(|p| {
-            let (file, line, column) = match &p.loc {
-                Some(loc) => {
-                    let (l, c) = sources.line_col(loc);
-                    (
-                        sources.path(loc.file).display().to_string(),
-                        Some(l),
-                        Some(c),
-                    )
-                }
-                None => (report.path.display().to_string(), None, None),
-            };
-            json!({
-                "severity": p.severity,
-                "code": p.code,
-                "file": file,
-                "line": line,
-                "column": column,
-                "field": p.field,
-                "message": p.message,
-            })
-        })
-        .collect();
-    json!({
-        "file": report.path.display().to_string(),
-        "project": project.map(|p| p.info.name.clone()),
-        "year": project.map(|p| p.year),
-        "form": project.map(|p| p.form.clone()),
-        "funds": funds,
-        "indicators": indicators,
-        "total": opt(report.total),
-        "grade": report.grade,
-        "problems": problems,
     })
 }

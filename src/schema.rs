@@ -335,7 +335,9 @@ fn type_of(kind: &str) -> Value {
         "level1" => json!({"enum": level1}),
         "level2" => json!({"enum": level2}),
         "grade" => {
-            json!({"enum": ["达成", "部分达成", "未达成", "达成年度指标", "部分达成年度指标并具有一定效果", "未达成年度指标且效果较差"]})
+            let names = crate::grade::Attainment::ALL.map(|a| a.as_str());
+            let full = crate::grade::Attainment::ALL.map(|a| a.full());
+            json!({"enum": names.iter().chain(&full).collect::<Vec<_>>()})
         }
         "direction" => json!({"enum": ["≥", ">=", "≧", ">", "=", "≤", "<=", "≦", "<"]}),
         "rounding" => json!({"enum": ["half-up", "down"]}),

@@ -4,9 +4,10 @@
 use rust_decimal::Decimal;
 use rust_decimal_macros::dec;
 
-use crate::model::{Grade, Indicator};
+use crate::grade::Attainment;
+use crate::model::Indicator;
 use crate::policy::{CostRule, Policy, ReverseRule};
-use crate::problem::Problem;
+use crate::problem::{Code, Problem};
 use crate::target::{self, Comparator, Parsed, Quantity};
 
 /// The rule that produced a computed score (`method` in the JSON report).
@@ -61,8 +62,8 @@ fn proportion(part: Decimal, whole: Decimal, full: Decimal) -> Option<Decimal> {
 
 /// The problem for a figure too large to compute with exactly.
 fn out_of_range(ind: &Indicator, field: &str, loc: Option<crate::source::Loc>) -> Problem {
-    Problem::error(
-        "number-out-of-range",
+    Problem::new(
+        Code::NumberOutOfRange,
         ind.path(field),
         "数值过大或过小，无法精确计算得分；请核对年度指标值与实际完成值 (number out of range)",
     )
@@ -97,6 +98,16 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
             problems,
         };
     }
+    // A weight still to fill (or unreadable) is an error at its own cell; with no weight there
+    // is nothing to score against, so nothing is computed or compared (no follow-on errors).
+    if ind.weight.is_none() {
+        return Scored {
+            computed: None,
+            score: ind.score.as_ref().map(|s| s.value.normalize()),
+            method: Method::Stated,
+            problems,
+        };
+    }
     let weight = ind.weight_value();
     let (raw, method) = computed_score(ind, policy, weight, &mut problems);
     // Never above the weight, whatever the rounding: a met indicator prints its weight as
@@ -117,8 +128,8 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
     if let Some(stated) = &ind.score {
         if stated.value < Decimal::ZERO || stated.value > weight {
             problems.push(
-                Problem::error(
-                    "score-exceeds-weight",
+                Problem::new(
+                    Code::ScoreExceedsWeight,
                     ind.path("score"),
                     format!(
                         "得分 {} 超出分值范围 0～{}",
@@ -131,8 +142,8 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
         }
         match computed {
             Some(c) if c != stated.value.normalize() && ind.reason.is_none() => problems.push(
-                Problem::warning(
-                    "stated-score-differs",
+                Problem::new(
+                    Code::StatedScoreDiffers,
                     ind.path("score"),
                     format!(
                         "填写的得分 {} 与按规则计算的 {} 不同，且未说明原因（reason）",
@@ -155,8 +166,8 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
         && ind.tiers_text.is_none()
     {
         problems.push(
-            Problem::error(
-                "missing-reason",
+            Problem::new(
+                Code::MissingReason,
                 ind.path("reason"),
                 format!(
                     "得分 {s} 低于分值 {}，须填写偏差原因分析及改进措施（reason）",
@@ -187,7 +198,7 @@ fn computed_score(
     // A blank actual is a cell still to fill, whatever the target.
     if actual_text.trim().is_empty() && ind.score.is_none() {
         problems.push(
-            Problem::error("missing-field", ind.path("actual"), "实际完成值未填写")
+            Problem::new(Code::MissingField, ind.path("actual"), "实际完成值未填写")
                 .at(ind.actual.as_ref().map(|a| a.loc.clone())),
         );
         return (None, Method::Stated);
@@ -202,8 +213,8 @@ fn computed_score(
         for tier in &ind.tiers {
             let Parsed::Quantity(bound) = target::parse(&tier.at_least.value) else {
                 problems.push(
-                    Problem::error(
-                        "invalid-number",
+                    Problem::new(
+                        Code::InvalidNumber,
                         ind.path("tiers"),
                         format!("分档下限“{}”不是数量", tier.at_least.value),
                     )
@@ -250,8 +261,8 @@ fn computed_score(
         // as for a text target, the row needs a grade, and a stated score alone is not enough.
         (Parsed::Quantity(_), Parsed::Qualitative(_)) if ind.grade.is_none() => {
             problems.push(
-                Problem::error(
-                    "grade-required",
+                Problem::new(
+                    Code::GradeRequired,
                     ind.path("grade"),
                     format!(
                         "实际完成值“{}”无法与年度指标值“{}”按数量比较，须填写 grade（达成 / 部分达成 / 未达成）{}",
@@ -269,8 +280,8 @@ fn computed_score(
 }
 
 fn unparsed_actual(ind: &Indicator, text: &str) -> Problem {
-    Problem::error(
-        "unparsed-actual",
+    Problem::new(
+        Code::UnparsedActual,
         ind.path("actual"),
         format!("年度指标值是数量，但实际完成值“{text}”无法读作数量；请写数值，或填写 grade/score"),
     )
@@ -278,8 +289,8 @@ fn unparsed_actual(ind: &Indicator, text: &str) -> Problem {
 }
 
 fn unit_mismatch(ind: &Indicator, a: &Quantity, b: &Quantity) -> Problem {
-    Problem::error(
-        "unit-mismatch",
+    Problem::new(
+        Code::UnitMismatch,
         ind.path("actual"),
         format!(
             "单位不一致：年度指标值用“{}”，实际完成值用“{}”，无法比较",
@@ -314,8 +325,8 @@ fn quantitative(
                 Comparator::Ge
             };
             problems.push(
-                Problem::warning(
-                    "assumed-direction",
+                Problem::new(
+                    Code::AssumedDirection,
                     ind.path("target"),
                     format!(
                         "年度指标值未写比较符，按“{}”计算；可写明比较符或 direction",
@@ -334,8 +345,12 @@ fn quantitative(
     };
     if b < Decimal::ZERO {
         problems.push(
-            Problem::error("negative-value", ind.path("actual"), "实际完成值不能为负数")
-                .at(ind.actual.as_ref().map(|t| t.loc.clone())),
+            Problem::new(
+                Code::NegativeValue,
+                ind.path("actual"),
+                "实际完成值不能为负数",
+            )
+            .at(ind.actual.as_ref().map(|t| t.loc.clone())),
         );
         return (None, Method::Ge);
     }
@@ -417,8 +432,8 @@ fn quantitative(
         && ind.reason.is_none()
     {
         problems.push(
-            Problem::warning(
-                "overachieved",
+            Problem::new(
+                Code::Overachieved,
                 ind.path("reason"),
                 format!(
                     "实际完成值达到或超过年度指标值的 {}%，请分析原因（目标是否偏低）并填写 reason",
@@ -448,10 +463,10 @@ fn qualitative(
     if met_by_text && grade.is_none() {
         return (Some(weight), method);
     }
-    let Some(grade) = grade.or(met_by_text.then_some(Grade::Achieved)) else {
+    let Some(grade) = grade.or(met_by_text.then_some(Attainment::Achieved)) else {
         problems.push(
-            Problem::error(
-                "grade-required",
+            Problem::new(
+                Code::GradeRequired,
                 ind.path("grade"),
                 if a.is_empty() {
                     "实际完成值未填写；请填写实际完成值，未完成时另填 grade（达成 / 部分达成 / 未达成）".to_string()
@@ -465,21 +480,21 @@ fn qualitative(
     };
     let [high, low] = policy.bands;
     let hundred = dec!(100);
-    let (lo, hi, name) = match grade {
-        Grade::Achieved => (high, hundred, "达成"),
-        Grade::Partial => (low, high, "部分达成"),
-        Grade::NotAchieved => (Decimal::ZERO, low, "未达成"),
+    let (lo, hi) = match grade {
+        Attainment::Achieved => (high, hundred),
+        Attainment::Partial => (low, high),
+        Attainment::NotAchieved => (Decimal::ZERO, low),
     };
     let Some(stated) = &ind.score else {
-        if grade == Grade::Achieved {
+        if grade == Attainment::Achieved {
             return (Some(weight), method);
         }
         problems.push(
-            Problem::error(
-                "score-required",
+            Problem::new(
+                Code::ScoreRequired,
                 ind.path("score"),
                 format!(
-                    "等级“{name}”须填写得分（分值的 {}%～{}%）",
+                    "等级“{grade}”须填写得分（分值的 {}%～{}%）",
                     lo.normalize(),
                     hi.normalize()
                 ),
@@ -491,11 +506,11 @@ fn qualitative(
     let (min, max) = (weight * lo / hundred, weight * hi / hundred);
     if stated.value < min || stated.value > max {
         problems.push(
-            Problem::error(
-                "score-outside-band",
+            Problem::new(
+                Code::ScoreOutsideBand,
                 ind.path("score"),
                 format!(
-                    "等级“{name}”的得分应在 {}～{} 之间（分值的 {}%～{}%），填写的是 {}",
+                    "等级“{grade}”的得分应在 {}～{} 之间（分值的 {}%～{}%），填写的是 {}",
                     min.normalize(),
                     max.normalize(),
                     lo.normalize(),

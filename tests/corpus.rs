@@ -68,6 +68,12 @@ fn corpus() {
             "{name}: output must exist exactly when the render succeeded"
         );
         if let Some(c) = &e.code {
+            // The code exists, and a code that makes the file unreadable exits with 2.
+            let known = jixiao::problem::Code::from_id(c)
+                .unwrap_or_else(|| panic!("{name}: no problem code {c}"));
+            if known.is_fatal() {
+                assert_eq!(e.exit, 2, "{name}: {c} exits with 2");
+            }
             assert!(
                 stderr.contains(&format!("[{c}]")),
                 "{name}: no {c} in {stderr}"

@@ -24,7 +24,7 @@ fn every_example_matches_its_golden_report() {
         let json: Vec<_> = checked
             .reports
             .iter()
-            .map(|r| jixiao::report::to_json(r, &checked.sources))
+            .map(|r| jixiao::report_json::to_json(r, &checked.sources))
             .collect();
         let actual = serde_json::to_string_pretty(&json).unwrap() + "\n";
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
@@ -45,15 +45,63 @@ fn every_example_matches_its_golden_report() {
     );
 }
 
+/// The problem-code table as `Code::ALL` gives it: `| 代码 | 级别 | 含义 |` with the severity
+/// column, or `| 代码 | 含义 |` without.
+fn code_table(with_severity: bool) -> String {
+    use jixiao::problem::Code;
+    let mut table = if with_severity {
+        "| 代码 | 级别 | 含义 |\n| --- | --- | --- |\n".to_string()
+    } else {
+        "| 代码 | 含义 |\n| --- | --- |\n".to_string()
+    };
+    for code in Code::ALL {
+        let title = code.title();
+        let id = code.id();
+        if with_severity {
+            let severity = code.severity().label();
+            table.push_str(&format!("| `{id}` | {severity} | {title} |\n"));
+        } else {
+            table.push_str(&format!("| `{id}` | {title} |\n"));
+        }
+    }
+    table
+}
+
+/// The table of `file` that starts with the header line of `expected`, up to its last row.
+fn table_in(file: &str, expected: &str) -> String {
+    let text = std::fs::read_to_string(file).unwrap();
+    let header = expected.lines().next().unwrap();
+    let Some(start) = text.find(&format!("{header}\n")) else {
+        return String::new();
+    };
+    text[start..]
+        .lines()
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+/// A doc's problem-code table is the one `jixiao::problem::Code` gives, row for row.
+fn assert_code_table(file: &str, with_severity: bool) {
+    let expected = code_table(with_severity);
+    let actual = table_in(file, &expected);
+    assert!(
+        actual == expected,
+        "the problem-code table of {file} differs from jixiao::problem::Code; replace it with:\n\n{expected}"
+    );
+}
+
 #[test]
 fn readme_lists_every_problem_code() {
     let readme = std::fs::read_to_string("README.md").unwrap();
-    for (code, _) in jixiao::problem::CODES {
+    for code in jixiao::problem::Code::ALL {
         assert!(
-            readme.contains(&format!("`{code}`")),
-            "README.md does not document {code}"
+            readme.contains(&format!("`{}`", code.id())),
+            "README.md does not document {}",
+            code.id()
         );
     }
+    assert_code_table("README.md", false);
 }
 
 /// The user documentation that ships with the repository (issue 11).
@@ -128,12 +176,14 @@ fn documentation_is_self_contained() {
 #[test]
 fn cli_reference_lists_every_problem_code() {
     let cli = std::fs::read_to_string("docs/cli.md").unwrap();
-    for (code, _) in jixiao::problem::CODES {
+    for code in jixiao::problem::Code::ALL {
         assert!(
-            cli.contains(&format!("`{code}`")),
-            "docs/cli.md does not document {code}"
+            cli.contains(&format!("`{}`", code.id())),
+            "docs/cli.md does not document {}",
+            code.id()
         );
     }
+    assert_code_table("docs/cli.md", true);
 }
 
 #[test]

@@ -665,7 +665,7 @@ fn formula_errors_in_figures_are_left_to_fill() {
         .problems
         .iter()
         .filter(|p| p.severity == jixiao::problem::Severity::Error)
-        .map(|p| p.code)
+        .map(|p| p.code())
         .collect();
     assert_eq!(codes, ["missing-field"], "{:?}", report.problems);
 }
@@ -1687,7 +1687,7 @@ fn every_example_round_trips_through_render_xlsx_and_import() {
         };
         assert_eq!(scores(got), scores(want), "{what}: 各指标得分");
         assert_eq!(got.total, want.total, "{what}: 总分");
-        assert_eq!(got.grade, want.grade, "{what}: 等级");
+        assert_eq!(got.rating, want.rating, "{what}: 等级");
 
         // Problem codes by the field they are on, less those about stated figures and the
         // justified exceptions below.
@@ -1709,8 +1709,8 @@ fn every_example_round_trips_through_render_xlsx_and_import() {
             let mut codes: Vec<(&str, String)> = r
                 .problems
                 .iter()
-                .filter(|p| !about_stated_figures(p.code) && !excepted(p.code, &p.field))
-                .map(|p| (p.code, p.field.clone()))
+                .filter(|p| !about_stated_figures(p.code()) && !excepted(p.code(), &p.field))
+                .map(|p| (p.code(), p.field.clone()))
                 .collect();
             codes.sort();
             codes

@@ -109,7 +109,7 @@ fn scores_stay_within_weight_total_adds_up_and_met_targets_score_full() {
             let Some(score) = res.scored.score else {
                 // Only a unit mismatch may leave a score undecided here.
                 assert!(
-                    r.problems.iter().any(|p| p.code == "unit-mismatch"),
+                    r.problems.iter().any(|p| p.code() == "unit-mismatch"),
                     "case {case}: {text}"
                 );
                 continue;

@@ -844,7 +844,7 @@ fn print_values_in_project_files_are_checked() {
     let bad: Vec<_> = report
         .problems
         .iter()
-        .filter(|p| p.code == "invalid-value")
+        .filter(|p| p.code() == "invalid-value")
         .collect();
     assert_eq!(bad.len(), 2, "{:?}", report.problems);
     assert_eq!(bad[0].field, "print.rate");
@@ -859,5 +859,84 @@ fn print_values_in_project_files_are_checked() {
         codes(&report).contains(&"unknown-key"),
         "{:?}",
         report.problems
+    );
+}
+
+// ---------------------------------------------------------------- data documents (issue 11, item 4)
+
+/// `/bundle.json` of `jixiao bundle examples/mof-2020`, as jixiao wrote it before the bundle
+/// document became a type.
+const MOF_BUNDLE_JSON: &str = r##"{"title":"2025年度项目支出绩效自评表汇编","department":"滨江市人力资源和社会保障局","year":"2025","date":"2026-03-31","draft":false,"page_numbers":true,"projects":[{"name":"信息化运维经费","implementer":"滨江市人力资源和社会保障信息中心","budget":"118.50","executed":"112.36","rate":"94.82","score":"98.95","grade":"优"},{"name":"职业技能培训补贴","implementer":"滨江市公共就业和人才服务中心","budget":"450.00","executed":"401.60","rate":"89.24","score":"95.75","grade":"优"}],"totals":{"budget":"568.50","executed":"513.96","rate":"90.41"}}"##;
+
+/// `/data/0.json` of the same bundle (信息化运维经费), as jixiao wrote it before the data document
+/// became a type.
+const MOF_DATA_JSON: &str = r##"{"form":"mof-2020","title":"项目支出绩效自评表","labels":{"department":"主管部门","funds":"项目资金","funds_unit_format":"（{unit}）","goals":"年度总体目标","goals_achieved":"实际完成情况","goals_planned":"预期目标","implementer":"实施单位","indicator_block":"绩效指标","level1_format":"{name}","project_name":"项目名称","reason_header":"偏差原因分析及改进措施","total":"总分"},"draft":false,"year":"2025","unit":"万元","project":{"name":"信息化运维经费","department":"滨江市人力资源和社会保障局","department_code":"","implementer":"滨江市人力资源和社会保障信息中心","implementer_code":"","serial":""},"funds":{"weight":"10","rate":"94.82","score":"9.48","rows":[{"key":"total","label":"年度资金总额","initial":"120","budget":"118.5","executed":"112.36","rate":"94.82","cells":{"weight":"10","rate":"94.82%","score":"9.48"}},{"key":"fiscal","label":"其中：当年财政拨款","initial":"120","budget":"118.5","executed":"112.36","rate":"94.82","cells":{"weight":"—","rate":"94.82%","score":"—"}},{"key":"carryover","label":"上年结转资金","initial":"","budget":"","executed":"","rate":"","cells":{"weight":"—","rate":"","score":"—"}},{"key":"other","label":"其他资金","initial":"","budget":"","executed":"","rate":"","cells":{"weight":"—","rate":"","score":"—"}}]},"goals":{"planned":"保障本局社会保险、就业服务、人事人才等12个业务信息系统及机房、网络、终端设备全年稳定运行，核心业务系统可用率不低于99.5%，故障响应时间不超过2小时，通过网络安全等级保护测评，推动业务经办线上办理率达到85%以上。","achieved":"全年完成12个业务信息系统及机房、网络、终端设备的日常运维，开展网络及终端设备巡检24次，核心业务系统可用率99.7%，平均故障响应时间1.5小时，顺利通过网络安全等级保护测评，未发生重大网络安全事件；业务经办线上办理率82%。全年执行112.36万元，执行率94.82%。"},"groups":[{"level1":"产出指标","weight":"50","count":6,"level2":[{"name":"数量指标","indicators":[{"name":"运维保障业务信息系统数量","target":"≥12个","actual":"12个","weight":"10","score":"10","reason":"","rule":"","note":"","applicable":true},{"name":"网络及终端设备巡检次数","target":"≥24次","actual":"24次","weight":"8","score":"8","reason":"","rule":"","note":"","applicable":true}],"fill":""},{"name":"质量指标","indicators":[{"name":"核心业务系统可用率","target":"≥99.5%","actual":"99.7%","weight":"10","score":"10","reason":"","rule":"","note":"","applicable":true},{"name":"网络安全等级保护测评通过率","target":"=100%","actual":"100%","weight":"7","score":"7","reason":"","rule":"","note":"","applicable":true}],"fill":""},{"name":"时效指标","indicators":[{"name":"故障响应时间","target":"≤2小时","actual":"1.5小时","weight":"8","score":"8","reason":"","rule":"","note":"","applicable":true}],"fill":""},{"name":"成本指标","indicators":[{"name":"年度运维支出","target":"≤118.5万元","actual":"112.36万元","weight":"7","score":"7","reason":"","rule":"","note":"","applicable":true}],"fill":""}]},{"level1":"效益指标","weight":"30","count":2,"level2":[{"name":"社会效益指标","indicators":[{"name":"业务经办线上办理率","target":"≥85%","actual":"82%","weight":"15","score":"14.47","reason":"部分业务须线下核验原件，线上办理率未达预期；下一步推进电子证照共享调用，减少线下核验环节。","rule":"","note":"","applicable":true}],"fill":""},{"name":"可持续影响指标","indicators":[{"name":"业务信息系统安全稳定运行","target":"长期","actual":"长期","weight":"15","score":"15","reason":"","rule":"","note":"","applicable":true}],"fill":""}]},{"level1":"满意度指标","weight":"10","count":1,"level2":[{"name":"服务对象满意度指标","indicators":[{"name":"业务经办人员满意度","target":"≥90%","actual":"93%","weight":"10","score":"10","reason":"","rule":"","note":"","applicable":true}],"fill":""}]}],"indicator_weight":"90","total":{"weight":"100","score":"98.95"},"grade":"优","signature":{"filler":"","phone":"","date":"","leader":""}}"##;
+
+/// The data document and the bundle document are `#[derive(Serialize)]` types
+/// (`template_data::DataDocument`, `document::BundleDocument`); the JSON the templates read is
+/// byte for byte what it was, and the `Value` views say the same.
+#[test]
+fn data_documents_are_typed_and_their_json_is_unchanged() {
+    let forms = jixiao::Forms::builtin();
+    let checked = jixiao::check(&[PathBuf::from("examples/mof-2020")], &forms).unwrap();
+    let ordered = jixiao::document::bundle_order(&checked.reports);
+    let bundle = jixiao::document::bundle_document(&ordered, false);
+    assert_eq!(serde_json::to_string(&bundle).unwrap(), MOF_BUNDLE_JSON);
+    assert_eq!(
+        jixiao::document::bundle_data(&ordered, false),
+        serde_json::from_str::<serde_json::Value>(MOF_BUNDLE_JSON).unwrap()
+    );
+    let data = jixiao::document::data_bytes(ordered[0], false).unwrap();
+    assert_eq!(String::from_utf8(data).unwrap(), MOF_DATA_JSON);
+    let document = jixiao::template_data::document(ordered[0], &Default::default()).unwrap();
+    assert_eq!(document.project.name, "信息化运维经费");
+    assert_eq!(
+        jixiao::template_data::build(ordered[0], &Default::default()).unwrap(),
+        serde_json::from_str::<serde_json::Value>(MOF_DATA_JSON).unwrap()
+    );
+}
+
+// ---------------------------------------------------------------- re-bundling (issue 12, item 4)
+
+/// One engine kept alive re-lays out a bundle after one project changed (what `jixiao watch`
+/// does, reusing Typst's memoised layout of the other projects): the PDF is byte for byte the
+/// one a fresh engine writes, and the change is in it.
+#[test]
+fn rebundle_with_one_engine_matches_a_fresh_engine() {
+    use jixiao::render::{Engine, EngineOptions, PdfMeta, to_pdf};
+    let folder = Folder::new();
+    for entry in std::fs::read_dir("examples/mof-2020").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        folder.write(&name, &std::fs::read_to_string(&path).unwrap());
+    }
+    let forms = jixiao::Forms::builtin();
+    let meta = PdfMeta {
+        title: "bundle".into(),
+        ..PdfMeta::default()
+    };
+    let bundle = |engine: &Engine| {
+        let checked = jixiao::check(&[folder.path().to_path_buf()], &forms).unwrap();
+        let ordered = jixiao::document::bundle_order(&checked.reports);
+        let compiled = jixiao::document::compile_bundle(engine, &ordered, true).unwrap();
+        let text: String = (0..compiled.page_count())
+            .map(|p| compiled.page_text(p))
+            .collect();
+        (to_pdf(&compiled, &meta).unwrap(), text)
+    };
+    let engine = Engine::new(EngineOptions::default()).unwrap();
+    let (before, _) = bundle(&engine);
+    let file = folder.path().join("信息化运维经费.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let edited = text.replacen("actual = \"24次\"", "actual = \"2345次\"", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&file, edited).unwrap();
+    let (again, text) = bundle(&engine);
+    let (fresh, _) = bundle(&Engine::new(EngineOptions::default()).unwrap());
+    assert_ne!(before, again, "the edit is not in the re-bundled PDF");
+    assert!(squeeze(&text).contains("2345次"), "the edit is not printed");
+    assert!(
+        again == fresh,
+        "re-bundle with one engine differs from a fresh engine"
     );
 }

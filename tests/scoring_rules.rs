@@ -50,7 +50,7 @@ reason = "部分档案未通过我单位邮寄"
     // Cost by spending progress: 2.52 / 4 × 3 = 1.89 → 1.9 (one decimal).
     assert_eq!(r.indicators[1].scored.computed, Some(d("1.9")));
     assert_eq!(r.total, Some(d("96.7")));
-    assert_eq!(r.grade, Some("优"));
+    assert_eq!(r.rating, Some(jixiao::grade::Rating::Excellent));
 }
 
 #[test]
@@ -456,7 +456,7 @@ fn not_applicable_rows_rescale_the_total() {
     ));
     // 10 + 22.5 = 32.5 of 55 applicable → 32.5 × 100 / 55 = 59.0909… → 59.09.
     assert_eq!(r.total, Some(d("59.09")));
-    assert_eq!(r.grade, Some("差"));
+    assert_eq!(r.rating, Some(jixiao::grade::Rating::Poor));
 }
 
 #[test]
@@ -472,7 +472,7 @@ fn weights_must_sum_to_100_and_grade_bands() {
     ));
     // 10 + 81 = 91 → 良 under [95, 85, 70].
     assert_eq!(r.total, Some(d("91")));
-    assert_eq!(r.grade, Some("良"));
+    assert_eq!(r.rating, Some(jixiao::grade::Rating::Good));
 }
 
 #[test]
@@ -552,7 +552,7 @@ fn stated_rate_is_compared_at_its_own_precision() {
     let differs: Vec<_> = r
         .problems
         .iter()
-        .filter(|p| p.code == "stated-rate-differs")
+        .filter(|p| p.code() == "stated-rate-differs")
         .map(|p| p.field.as_str())
         .collect();
     assert_eq!(
@@ -732,8 +732,8 @@ fn chongqing_examples_printed_figures_are_audited_at_their_own_precision() {
         let mut found: Vec<(&str, &str)> = r
             .problems
             .iter()
-            .filter(|p| p.code.starts_with("stated-"))
-            .map(|p| (p.code, p.field.as_str()))
+            .filter(|p| p.code().starts_with("stated-"))
+            .map(|p| (p.code(), p.field.as_str()))
             .collect();
         found.sort();
         let wanted: Vec<(&str, &str)> = form.differs.iter().map(|&(c, f, _)| (c, f)).collect();
@@ -742,7 +742,7 @@ fn chongqing_examples_printed_figures_are_audited_at_their_own_precision() {
             let p = r
                 .problems
                 .iter()
-                .find(|p| p.code == code && p.field == field)
+                .find(|p| p.code() == code && p.field == field)
                 .unwrap();
             assert!(
                 p.message.contains(figure),
@@ -793,4 +793,22 @@ fn reason_format_composes_the_reason_cell() {
         "{:?}",
         codes(&r)
     );
+}
+
+#[test]
+fn a_weight_still_to_fill_is_asked_for_once() {
+    // `weight = ""` (a rolled-over or imported cell still to fill): the row asks for its weight;
+    // the sum of weights and a stated score's range, which would follow from it, are not reported.
+    let r = check_text(&project(
+        "",
+        "level2 = \"数量指标\"\nname = \"n\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = \"\"\nscore = 50",
+    ));
+    let errors: Vec<&str> = r
+        .problems
+        .iter()
+        .filter(|p| p.severity == jixiao::problem::Severity::Error)
+        .map(|p| p.code())
+        .collect();
+    assert_eq!(errors, ["missing-field"], "{:?}", r.problems);
+    assert_eq!(r.problems[0].field, "indicators[0].weight");
 }

@@ -3,6 +3,7 @@
 mod common;
 use common::*;
 
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -893,13 +894,13 @@ fn rollover_of_every_example_leaves_only_blanks() {
                 .reports
                 .iter()
                 .filter(|s| s.path.file_name() == Some(name))
-                .flat_map(|s| s.problems.iter().map(|p| p.code))
+                .flat_map(|s| s.problems.iter().map(|p| p.code()))
                 .collect();
             let others: Vec<_> = r
                 .problems
                 .iter()
-                .filter(|p| p.code != "missing-field" && !kept.contains(&p.code))
-                .map(|p| (p.code, p.message.clone()))
+                .filter(|p| p.code() != "missing-field" && !kept.contains(&p.code()))
+                .map(|p| (p.code(), p.message.clone()))
                 .collect();
             assert!(others.is_empty(), "{}: {others:?}", r.path.display());
             assert!(r.problems.iter().any(|p| p.field.ends_with(".actual")));
@@ -1044,4 +1045,442 @@ fn diff_of_two_git_revisions() {
     let (code, stdout, _) = run(&["diff", "HEAD", "--format", "json"]);
     assert_eq!(code, 0);
     assert!(stdout.contains("\"removed\""), "{stdout}");
+}
+
+// ---------------------------------------------------------------- the command line itself
+
+/// The commands `jixiao --help` lists (without `help` itself).
+fn subcommands() -> Vec<String> {
+    let (code, help, _) = jixiao(&["--help"]);
+    assert_eq!(code, 0);
+    let commands: Vec<String> = help
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect();
+    assert!(commands.len() >= 12, "{help}");
+    commands
+}
+
+/// The arguments and options `jixiao COMMAND --help` lists: each item's name line (trimmed)
+/// and whether it has a description.
+fn help_items(command: &str) -> Vec<(String, bool)> {
+    let (code, help, stderr) = jixiao(&[command, "--help"]);
+    assert_eq!(code, 0, "{command}: {stderr}");
+    let lines: Vec<&str> = help.lines().collect();
+    let mut items = Vec::new();
+    let mut in_list = false;
+    for (i, line) in lines.iter().enumerate() {
+        if line.ends_with(':') && !line.starts_with(' ') {
+            in_list = matches!(*line, "Arguments:" | "Options:");
+            continue;
+        }
+        let trimmed = line.trim_start();
+        let item = trimmed.starts_with('-') || trimmed.starts_with('<') || trimmed.starts_with('[');
+        if !in_list || !item || line.len() - trimmed.len() > 6 {
+            continue;
+        }
+        // "  -o, --output <OUT>  说明": the text after the name, or (when clap puts every
+        // description on its own line) on the next line, indented deeper than any name.
+        let same_line = trimmed
+            .split_once("  ")
+            .is_some_and(|(_, text)| !text.trim().is_empty());
+        let next_line = lines.get(i + 1).is_some_and(|next| {
+            let indent = next.len() - next.trim_start().len();
+            !next.trim().is_empty() && indent > 6
+        });
+        items.push((trimmed.trim_end().to_string(), same_line || next_line));
+    }
+    assert!(
+        !items.is_empty(),
+        "jixiao {command} --help lists nothing:\n{help}"
+    );
+    items
+}
+
+/// Every option and argument of every command says what it is in `--help`.
+#[test]
+fn help_describes_every_option_of_every_command() {
+    for command in subcommands() {
+        for (item, described) in help_items(&command) {
+            assert!(
+                described,
+                "jixiao {command} --help: no description for `{item}`"
+            );
+        }
+    }
+}
+
+/// docs/cli.md names every option of every command in that command's section, so the
+/// reference cannot drift from the code.
+#[test]
+fn cli_reference_names_every_option_in_its_section() {
+    let cli = std::fs::read_to_string("docs/cli.md").unwrap();
+    for command in subcommands() {
+        let heading = format!("\n## {command}\n");
+        let start = cli
+            .find(&heading)
+            .unwrap_or_else(|| panic!("docs/cli.md has no section `## {command}`"));
+        let rest = &cli[start + heading.len()..];
+        let section = &rest[..rest.find("\n## ").unwrap_or(rest.len())];
+        for (item, _) in help_items(&command) {
+            // "-o, --output <OUT>": either spelling will do.
+            let names: Vec<&str> = item
+                .split([' ', ','])
+                .filter(|w| w.starts_with('-') && w.len() > 1)
+                .collect();
+            if names.is_empty() || names.contains(&"--help") {
+                continue;
+            }
+            assert!(
+                names.iter().any(|n| section.contains(n)),
+                "docs/cli.md, section `## {command}`, does not mention {}",
+                names.join(" / ")
+            );
+        }
+    }
+}
+
+#[test]
+fn render_infers_the_format_from_the_output_extension() {
+    let folder = Folder::new();
+    let input = "examples/mof-2020/信息化运维经费.toml";
+    let out = |name: &str| folder.path().join(name);
+    for (name, magic) in [
+        ("表.pdf", &b"%PDF"[..]),
+        ("表.png", &b"\x89PNG"[..]),
+        ("表.svg", &b"<svg"[..]),
+        ("表.xlsx", &b"PK"[..]),
+        ("表.PNG", &b"\x89PNG"[..]),
+    ] {
+        let path = out(name);
+        let (code, _, stderr) =
+            jixiao(&["render", input, "--ppi", "40", "-o", path.to_str().unwrap()]);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        let bytes = std::fs::read(&path).unwrap();
+        let head = &bytes[..bytes.len().min(200)];
+        assert!(
+            head.windows(magic.len()).any(|w| w == magic),
+            "{name} is not what its extension says"
+        );
+    }
+    // No extension to go by: PDF, as before.
+    let plain = out("表");
+    assert_eq!(
+        jixiao(&["render", input, "-o", plain.to_str().unwrap()]).0,
+        0
+    );
+    assert!(std::fs::read(&plain).unwrap().starts_with(b"%PDF"));
+}
+
+#[test]
+fn format_contradicting_the_output_extension_is_refused() {
+    let folder = Folder::new();
+    let input = "examples/mof-2020/信息化运维经费.toml";
+    let pdf = folder.path().join("表.pdf");
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        input,
+        "--format",
+        "png",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("错误：--format png 与输出文件") && stderr.contains(".pdf 不符"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\n提示："), "{stderr}");
+    assert!(!pdf.exists());
+    // The same for a bundle and for watch, before anything is read or laid out.
+    let xlsx = folder.path().join("汇编.xlsx");
+    let (code, _, stderr) = jixiao(&[
+        "bundle",
+        "examples/mof-2020",
+        "--format",
+        "pdf",
+        "-o",
+        xlsx.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("错误：--format pdf 与输出文件"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = jixiao(&[
+        "watch",
+        input,
+        "--format",
+        "svg",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("错误：--format svg 与输出文件"),
+        "{stderr}"
+    );
+    assert!(!xlsx.exists() && !pdf.exists());
+}
+
+/// A running `jixiao watch`, killed when the test ends (also when it fails).
+struct Watcher {
+    child: std::process::Child,
+    log: std::path::PathBuf,
+}
+
+impl Watcher {
+    fn spawn(args: &[&str], log: std::path::PathBuf) -> Watcher {
+        let child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        Watcher { child, log }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Poll `ok` for up to 60 s; the watcher must stay alive meanwhile.
+    fn wait_for(&mut self, what: &str, ok: &dyn Fn() -> bool) {
+        use std::time::{Duration, Instant};
+        let start = Instant::now();
+        while !ok() {
+            assert!(
+                self.child.try_wait().unwrap().is_none(),
+                "watch exited while waiting to {what}:\n{}",
+                self.log()
+            );
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "watch did not {what} within 60 s:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Watcher {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Text of a PDF that may be mid-replace: empty unless it reads back whole.
+fn text_if_complete(pdf: &std::path::Path) -> String {
+    if !pdf.exists() {
+        return String::new();
+    }
+    std::panic::catch_unwind(|| pdftotext(pdf)).unwrap_or_default()
+}
+
+#[test]
+fn watch_of_a_folder_re_bundles_when_one_project_changes() {
+    let folder = Folder::new();
+    let dept = folder.path().join("部门");
+    std::fs::create_dir(&dept).unwrap();
+    for name in [
+        "jixiao.toml",
+        "信息化运维经费.toml",
+        "职业技能培训补贴.toml",
+    ] {
+        std::fs::copy(Path::new("examples/mof-2020").join(name), dept.join(name)).unwrap();
+    }
+    let pdf = folder.path().join("汇编.pdf");
+    let mut watcher = Watcher::spawn(
+        &["watch", dept.to_str().unwrap(), "-o", pdf.to_str().unwrap()],
+        folder.path().join("watch.log"),
+    );
+    watcher.wait_for("write the first bundle", &|| {
+        text_if_complete(&pdf).contains("合计 568.50 513.96 90.41%")
+    });
+    let first = std::fs::read(&pdf).unwrap();
+    assert_eq!(pages(&pdf), 4);
+    // One project's 全年执行数: 112.36 → 115; the 汇总表 follows.
+    let project = dept.join("信息化运维经费.toml");
+    let text = std::fs::read_to_string(&project).unwrap();
+    assert!(text.contains("executed = 112.36"));
+    std::fs::write(
+        &project,
+        text.replace("executed = 112.36", "executed = 115"),
+    )
+    .unwrap();
+    watcher.wait_for("re-bundle after the edit", &|| {
+        text_if_complete(&pdf).contains("合计 568.50 516.60")
+    });
+    assert_ne!(std::fs::read(&pdf).unwrap(), first);
+    let log = watcher.log();
+    assert!(
+        log.contains(&format!("已更新 {}（2 个项目，用时 ", pdf.display())),
+        "{log}"
+    );
+    // A project added to the folder is bundled too.
+    let third = std::fs::read_to_string("examples/mof-2020/职业技能培训补贴.toml")
+        .unwrap()
+        .replace("name = \"职业技能培训补贴\"", "name = \"第三个项目\"");
+    std::fs::write(dept.join("第三个项目.toml"), third).unwrap();
+    watcher.wait_for("bundle the added project", &|| {
+        watcher_log_contains(&folder, "（3 个项目，用时 ")
+    });
+}
+
+fn watcher_log_contains(folder: &Folder, text: &str) -> bool {
+    std::fs::read_to_string(folder.path().join("watch.log")).is_ok_and(|l| l.contains(text))
+}
+
+#[test]
+fn watch_re_renders_when_the_form_template_changes() {
+    let folder = Folder::new();
+    let templates = folder.path().join("表样");
+    let form = templates.join("watched");
+    std::fs::create_dir_all(&form).unwrap();
+    let toml = std::fs::read_to_string("templates/mof-2020/form.toml")
+        .unwrap()
+        .replace("id = \"mof-2020\"", "id = \"watched\"");
+    std::fs::write(form.join("form.toml"), toml).unwrap();
+    let typ = |mark: &str| {
+        format!("#import \"/common.typ\": *\n#let form(data) = [#standard-form(data) {mark}]\n")
+    };
+    std::fs::write(form.join("form.typ"), typ("模板第一版")).unwrap();
+    let input = folder.write(
+        "p.toml",
+        &project(
+            "form = \"watched\"",
+            "level2 = \"数量指标\"\nname = \"指标\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+        ),
+    );
+    let pdf = folder.path().join("p.pdf");
+    let mut watcher = Watcher::spawn(
+        &[
+            "watch",
+            input.to_str().unwrap(),
+            "--templates",
+            templates.to_str().unwrap(),
+        ],
+        folder.path().join("watch.log"),
+    );
+    watcher.wait_for("render with the first template", &|| {
+        text_if_complete(&pdf).contains("模板第一版")
+    });
+    std::fs::write(form.join("form.typ"), typ("模板第二版")).unwrap();
+    watcher.wait_for("re-render after the template changed", &|| {
+        text_if_complete(&pdf).contains("模板第二版")
+    });
+    assert!(watcher.log().contains("重新加载"), "{}", watcher.log());
+}
+
+/// A `jixiao watch` that must exit by itself: its exit code and stderr. Killed, and the test
+/// failed, if it is still running after 20 s.
+fn watch_that_exits(args: &[&str]) -> (i32, String) {
+    use std::time::{Duration, Instant};
+    let logs = Folder::new();
+    let log = logs.path().join("stderr.log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let stderr = std::fs::read_to_string(&log).unwrap();
+            assert!(!stderr.contains("panicked"), "panic: {stderr}");
+            return (status.code().unwrap_or(-1), stderr);
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "jixiao {} still running after 20 s:\n{}",
+                args.join(" "),
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn watch_with_a_missing_font_path_fails_before_announcing() {
+    let folder = Folder::new();
+    let missing = folder.path().join("没有的字体");
+    let pdf = folder.path().join("表.pdf");
+    let dir = "examples/mof-2020";
+    let file = "examples/mof-2020/信息化运维经费.toml";
+    for watched in [file, dir] {
+        let (code, stderr) = watch_that_exits(&[
+            "watch",
+            watched,
+            "-o",
+            pdf.to_str().unwrap(),
+            "--font-path",
+            missing.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("--font-path"), "{stderr}");
+        assert!(
+            !stderr.contains("监视"),
+            "announced before failing:\n{stderr}"
+        );
+    }
+    // The same for a --templates folder that is not there.
+    let (code, stderr) = watch_that_exits(&[
+        "watch",
+        file,
+        "-o",
+        pdf.to_str().unwrap(),
+        "--templates",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        !stderr.contains("监视"),
+        "announced before failing:\n{stderr}"
+    );
+    assert!(!pdf.exists());
+}
+
+#[test]
+fn watch_of_a_folder_refuses_to_overwrite_an_input_at_startup() {
+    let folder = Folder::new();
+    let dept = folder.path().join("部门");
+    std::fs::create_dir(&dept).unwrap();
+    for name in [
+        "jixiao.toml",
+        "信息化运维经费.toml",
+        "职业技能培训补贴.toml",
+    ] {
+        std::fs::copy(Path::new("examples/mof-2020").join(name), dept.join(name)).unwrap();
+    }
+    for input in ["jixiao.toml", "信息化运维经费.toml"] {
+        let target = dept.join(input);
+        let before = std::fs::read(&target).unwrap();
+        let (code, stderr) = watch_that_exits(&[
+            "watch",
+            dept.to_str().unwrap(),
+            "-o",
+            target.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("不会覆盖"), "{stderr}");
+        assert_eq!(
+            stderr.matches("不会覆盖").count(),
+            1,
+            "said once:\n{stderr}"
+        );
+        assert!(!stderr.contains("监视"), "{stderr}");
+        assert_eq!(std::fs::read(&target).unwrap(), before, "{input} changed");
+    }
 }

@@ -12,6 +12,73 @@ pub struct Number {
     pub percent: bool,
     /// Decimal places the number format shows (`0.00` → 2), when it says so.
     pub shown_decimals: Option<u32>,
+    /// The stored value when it has more than the 15 significant digits Excel keeps and shows
+    /// (`94.60000000000001`, left by a formula): `text` is then the value as Excel shows it.
+    pub stored: Option<String>,
+}
+
+/// Excel computes with doubles but shows and keeps at most 15 significant digits.
+const EXCEL_DIGITS: usize = 15;
+
+impl Number {
+    /// A stored binary number (`.xls`, and `.xlsx` values not written as plain decimals):
+    /// the shortest decimal that reads back as it, or, past 15 significant digits, the value
+    /// as Excel shows it.
+    pub fn from_f64(value: f64, percent: bool, shown_decimals: Option<u32>) -> Number {
+        let exact = shortest(value);
+        let (text, stored) = if significant_digits(&exact) <= EXCEL_DIGITS {
+            (exact, None)
+        } else {
+            let shown = format!("{:.*e}", EXCEL_DIGITS - 1, value)
+                .parse::<f64>()
+                .map_or_else(|_| exact.clone(), shortest);
+            (shown, Some(exact))
+        };
+        Number {
+            text,
+            percent,
+            shown_decimals,
+            stored,
+        }
+    }
+
+    /// A number the file writes as decimal text (`<v>` of an `.xlsx`, `office:value` of an
+    /// `.ods`): that text itself when it is a plain decimal Excel would show as written, else
+    /// as [`Number::from_f64`]. `None` when it is not a finite number.
+    pub fn from_text(text: &str, percent: bool, shown_decimals: Option<u32>) -> Option<Number> {
+        let t = text.trim();
+        let plain = !t.is_empty()
+            && t.strip_prefix('-')
+                .unwrap_or(t)
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.')
+            && t.matches('.').count() <= 1;
+        if plain
+            && significant_digits(t) <= EXCEL_DIGITS
+            && let Ok(d) = rust_decimal::Decimal::from_str_exact(t)
+        {
+            let d = d.normalize();
+            let text = if d.is_zero() {
+                "0".to_string()
+            } else {
+                d.to_string()
+            };
+            return Some(Number {
+                text,
+                percent,
+                shown_decimals,
+                stored: None,
+            });
+        }
+        let v = t.parse::<f64>().ok().filter(|v| v.is_finite())?;
+        Some(Number::from_f64(v, percent, shown_decimals))
+    }
+}
+
+/// Significant digits of a plain decimal text: `0.0120` → 2, `123000` → 3.
+fn significant_digits(text: &str) -> usize {
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').trim_end_matches('0').len()
 }
 
 /// One cell; a merged range is one cell covering `rows × cols`.

@@ -212,10 +212,20 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
             } else {
                 (n.text.clone(), places(&n.text))
             };
+            let mut notes = Vec::new();
+            if let Some(stored) = &n.stored {
+                notes.push(format!(
+                    "单元格所存 {stored}，按 Excel 显示的 15 位有效数字读作 {}",
+                    n.text
+                ));
+            }
             if let Some(d) = n.shown_decimals
                 && shown > d
             {
-                note = Some(format!("单元格显示 {d} 位小数，照所存的值录入"));
+                notes.push(format!("单元格显示 {d} 位小数，照所存的值录入"));
+            }
+            if !notes.is_empty() {
+                note = Some(notes.join("；"));
             }
             text
         }
@@ -229,10 +239,15 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
             }
             // A formula error or a non-number where a figure belongs: left blank to fill, so
             // `check` asks for it once instead of reporting what follows from a bad number.
-            if kind == Kind::Figure && is_error_value(&t) {
+            if kind == Kind::Figure && (is_error_value(&t) || t.starts_with('=')) {
+                let why = if t.starts_with('=') {
+                    format!("原表为公式“{t}”，文件中没有它的计算结果，已留空待填")
+                } else {
+                    format!("原表为“{t}”（公式出错或不是数），已留空待填")
+                };
                 return Some(Val {
                     text: String::new(),
-                    note: Some(format!("原表为“{t}”（公式出错或不是数），已留空待填")),
+                    note: Some(why),
                     addr: cell.addr.clone(),
                 });
             }
@@ -339,6 +354,28 @@ fn fund_key(text: &str) -> Option<&'static str> {
     })
 }
 
+/// A column heading's key without what forms add around the name: a trailing colon
+/// (`三级指标：`) and a trailing unit or points in brackets (`执行率(%)`, `得分（10分）`,
+/// `全年预算数(万元)`).
+fn column_key(text: &str) -> String {
+    let k = key(text);
+    let k = k.trim_end_matches(':');
+    if let Some(open) = k.rfind('(')
+        && k.ends_with(')')
+        && open > 0
+    {
+        let inside = &k[open + 1..k.len() - 1];
+        let unit = inside.chars().count() <= 6
+            && inside
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '分' | '元' | '万' | '千'));
+        if unit {
+            return k[..open].trim_end_matches(':').to_string();
+        }
+    }
+    k.to_string()
+}
+
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum FundCol {
     Initial,
@@ -350,7 +387,7 @@ enum FundCol {
 }
 
 fn fund_col(text: &str) -> Option<FundCol> {
-    let k = key(text);
+    let k = column_key(text);
     Some(match k.as_str() {
         "年初预算数" | "年初预算" | "年初预算金额" => FundCol::Initial,
         "全年预算数" | "全年预算" | "调整后预算数" | "全年预算金额" => {
@@ -378,7 +415,7 @@ enum IndCol {
 }
 
 fn indicator_col(text: &str) -> Option<IndCol> {
-    let k = key(text);
+    let k = column_key(text);
     Some(match k.as_str() {
         "一级指标" => IndCol::Level1,
         "二级指标" => IndCol::Level2,
@@ -557,7 +594,11 @@ struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn new(cells: Vec<&'a Cell>) -> Self {
-        let cells: Vec<(&Cell, String)> = cells.into_iter().map(|c| (c, key(&c.text))).collect();
+        // A label is the same with a trailing colon (`三级指标：`).
+        let cells: Vec<(&Cell, String)> = cells
+            .into_iter()
+            .map(|c| (c, key(&c.text).trim_end_matches(':').to_string()))
+            .collect();
         let used = vec![false; cells.len()];
         Row { cells, used }
     }
@@ -718,6 +759,16 @@ fn classify(row: &Row, stage: Stage) -> RowKind {
         return RowKind::Total;
     }
     if row.any(|k| k == "三级指标") && row.any(|k| k.contains("指标值") || k.contains("目标值"))
+    {
+        return RowKind::IndicatorHeader;
+    }
+    // A heading row in other words (most indicator columns named): never taken as text.
+    if row
+        .cells
+        .iter()
+        .filter(|(c, _)| indicator_col(&c.text).is_some())
+        .count()
+        >= 5
     {
         return RowKind::IndicatorHeader;
     }
@@ -1360,6 +1411,11 @@ mod tests {
             Some(IndCol::Reason)
         );
         assert_eq!(indicator_col("未完成原因分析"), Some(IndCol::Reason));
+        assert_eq!(indicator_col("三级指标："), Some(IndCol::Name));
+        assert_eq!(indicator_col("得分（10分）"), Some(IndCol::Score));
+        assert_eq!(fund_col("执行率(%)"), Some(FundCol::Rate));
+        assert_eq!(fund_col("全年预算数（万元）"), Some(FundCol::Budget));
+        assert_eq!(indicator_col("分值(权重)"), None);
         assert!(header_label("项目主管部门及代码").is_some());
         assert!(header_label("预算单位（盖章）").is_some());
         assert_eq!(

@@ -62,7 +62,7 @@ pub enum ImportError {
     NothingFound(String),
     #[error("以下文件已存在，未写入任何文件；确需覆盖请加 --force (refusing to overwrite)：\n{0}")]
     Exists(String),
-    #[error("输出路径 {0} 不是文件夹 (output is not a folder)")]
+    #[error("输出路径 {0} 已存在且不是文件夹；请用 -o 指定输出文件夹 (output is not a folder)")]
     NotAFolder(PathBuf),
     #[error("无法创建输出文件夹 {}：{} (cannot create folder)", path.display(), reason)]
     Folder { path: PathBuf, reason: String },
@@ -194,6 +194,9 @@ pub fn safe_name(name: &str) -> String {
             c if c.is_control() => '_',
             c => c,
         })
+        // Bidirectional and invisible format characters would let a name show as another
+        // (`…fdp.exe` turned around) in file managers.
+        .filter(|c| !is_format_char(*c))
         .collect();
     let mut cleaned: String = cleaned
         .trim()
@@ -203,7 +206,13 @@ pub fn safe_name(name: &str) -> String {
         .take(80)
         .collect();
     cleaned = cleaned.trim().to_string();
-    let upper = cleaned.to_ascii_uppercase();
+    // Windows reserves these device names whatever the extension (`aux.txt` is AUX).
+    let upper = cleaned
+        .split('.')
+        .next()
+        .unwrap_or("")
+        .trim_end()
+        .to_ascii_uppercase();
     let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
         || (upper.len() == 4
             && (upper.starts_with("COM") || upper.starts_with("LPT"))
@@ -212,6 +221,14 @@ pub fn safe_name(name: &str) -> String {
         cleaned.push_str("_项目");
     }
     cleaned
+}
+
+/// Unicode format characters (category Cf) that change how a name is shown: bidirectional
+/// marks, embeddings, overrides and isolates, zero-width characters, the BOM.
+fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}' | '\u{061C}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// Where a form came from, for messages and the file's first comment.
@@ -318,7 +335,15 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             let stem = first
                 .file_stem()
                 .map_or_else(|| "导入".into(), |s| s.to_os_string());
-            first.with_file_name(stem)
+            let beside = first.with_file_name(&stem);
+            // An input without an extension would be its own output folder.
+            if beside == first {
+                let mut name = stem;
+                name.push("-导入");
+                first.with_file_name(name)
+            } else {
+                beside
+            }
         }
     };
     if dir.exists() && !dir.is_dir() {
@@ -345,12 +370,15 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
         };
         let mut count = 0;
         for grid in &grids {
-            for note in &grid.notes {
-                outcome
-                    .notes
-                    .push(format!("警告：{}：{note}", path.display()));
-            }
             let scan = mapper::scan(grid);
+            // A sheet with nothing read says why in its own message below.
+            if !(scan.orphans.is_empty() && scan.forms.is_empty()) {
+                for note in &grid.notes {
+                    outcome
+                        .notes
+                        .push(format!("警告：{}：{note}", path.display()));
+                }
+            }
             let where_ = if grid.document {
                 format!("{} ", path.display())
             } else {
@@ -358,7 +386,9 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             };
             if scan.forms.is_empty() {
                 let cells = scan.orphans.len();
-                let message = if cells == 0 {
+                let message = if cells == 0 && !grid.notes.is_empty() {
+                    format!("{where_}没有读到内容：{}", grid.notes.join("；"))
+                } else if cells == 0 {
                     format!("{where_}是空的")
                 } else {
                     let mut m = format!(
@@ -424,7 +454,10 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
         })
         .collect();
     let shared = write::shared(&plans);
-    let mut names: Vec<String> = Vec::new();
+    // Names taken so far (lowercased: one file on case-insensitive systems) and, per base
+    // name, the last suffix tried, so that many forms of one name stay linear.
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut suffix: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     for (n, plan) in plans.iter().enumerate() {
         let base = plan
@@ -435,15 +468,12 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| safe_name(&format!("{}-{}", plan.form.grid, n + 1)));
         let mut name = base.clone();
-        let mut k = 1;
-        while names
-            .iter()
-            .any(|m| m.to_lowercase() == name.to_lowercase())
-        {
-            k += 1;
+        let k = suffix.entry(base.to_lowercase()).or_insert(1);
+        while taken.contains(&name.to_lowercase()) {
+            *k += 1;
             name = format!("{base}-{k}");
         }
-        names.push(name.clone());
+        taken.insert(name.to_lowercase());
         let path = dir.join(format!("{name}.toml"));
         outputs.push((path, write::project_file(plan, &shared).into_bytes()));
     }
@@ -680,5 +710,10 @@ mod tests {
         assert_eq!(safe_name("CON"), "CON_项目");
         assert_eq!(safe_name(&"长".repeat(200)).chars().count(), 80);
         assert_eq!(safe_name("  两行\n名称 "), "两行 名称");
+        assert_eq!(safe_name("aux.txt"), "aux.txt_项目");
+        assert_eq!(safe_name("Com1.报告"), "Com1.报告_项目");
+        assert_eq!(safe_name("auxiliary"), "auxiliary");
+        assert_eq!(safe_name("\u{202e}经费fdp.exe"), "经费fdp.exe");
+        assert_eq!(safe_name("零\u{200b}宽"), "零宽");
     }
 }

@@ -117,23 +117,25 @@ fn row_cells(row: Node, sheet: &str) -> Vec<(u32, Cell)> {
             .and_then(|v| v.parse::<u32>().ok())
             .unwrap_or(1)
             .max(1);
-        if tag == "covered-table-cell" {
-            col = col.saturating_add(repeat);
-            continue;
-        }
+        let covered = tag == "covered-table-cell";
         let (text, number) = cell_value(cell);
         if text.trim().is_empty() {
             col = col.saturating_add(repeat);
             continue;
         }
-        let cols = attr(cell, "number-columns-spanned")
-            .and_then(|v| v.parse::<u32>().ok())
-            .unwrap_or(1)
-            .clamp(1, 16_384);
-        let rows = attr(cell, "number-rows-spanned")
-            .and_then(|v| v.parse::<u32>().ok())
-            .unwrap_or(1)
-            .clamp(1, 1_048_576);
+        // Text hidden under a merged range is kept as a cell of its own (listed if unmapped),
+        // as the other readers keep it.
+        let spans = |name: &str, max: u32| {
+            if covered {
+                return 1;
+            }
+            attr(cell, name)
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(1)
+                .clamp(1, max)
+        };
+        let cols = spans("number-columns-spanned", 16_384);
+        let rows = spans("number-rows-spanned", 1_048_576);
         for copy in 0..repeat.min(REPEAT_LIMIT) {
             if out.len() >= MAX_CELLS {
                 break;
@@ -154,20 +156,11 @@ fn cell_value(cell: Node) -> (String, Option<Number>) {
     let kind = attr(cell, "value-type").unwrap_or("string");
     match kind {
         "float" | "percentage" | "currency" => {
-            let value = attr(cell, "value").and_then(|v| v.trim().parse::<f64>().ok());
+            let value =
+                attr(cell, "value").and_then(|v| Number::from_text(v, kind == "percentage", None));
             match value {
-                Some(v) if v.is_finite() => {
-                    let text = grid::shortest(v);
-                    (
-                        text.clone(),
-                        Some(Number {
-                            text,
-                            percent: kind == "percentage",
-                            shown_decimals: None,
-                        }),
-                    )
-                }
-                _ => (paragraphs(cell), None),
+                Some(n) => (n.text.clone(), Some(n)),
+                None => (paragraphs(cell), None),
             }
         }
         "date" => {

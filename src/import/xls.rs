@@ -32,6 +32,9 @@ const FORMULA: u16 = 0x0006;
 const STRING: u16 = 0x0207;
 const BOOLERR: u16 = 0x0205;
 const MERGEDCELLS: u16 = 0x00E5;
+const SHRFMLA: u16 = 0x04BC;
+const ARRAY: u16 = 0x0221;
+const TABLE: u16 = 0x0236;
 
 const DAMAGED: &str = "工作簿数据已损坏（BIFF records damaged）";
 
@@ -362,32 +365,51 @@ fn sheet_grid(stream: &[u8], sheet: &SheetEntry, globals: &Globals) -> Grid {
     let mut merges: Vec<(u32, u32, u32, u32)> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
     let number = |r: u16, c: u16, xf: u16, v: f64| -> Option<Cell> {
+        // Not a number: kept as its text, so that the mapper leaves the figure to fill and
+        // says what the file held.
         if !v.is_finite() {
-            return None;
+            let text = if v.is_nan() {
+                "NaN"
+            } else if v > 0.0 {
+                "inf"
+            } else {
+                "-inf"
+            };
+            return Some(Cell::text(r.into(), c.into(), text, addr(r, c)));
         }
         let (percent, decimals, date) = globals.style(xf);
         if date && let Some(d) = serial_date(v, globals.date1904) {
             return Some(Cell::text(r.into(), c.into(), d, addr(r, c)));
         }
-        let text = grid::shortest(v);
-        let mut cell = Cell::text(r.into(), c.into(), text.clone(), addr(r, c));
-        cell.number = Some(Number {
-            text,
-            percent,
-            shown_decimals: decimals,
-        });
+        let number = Number::from_f64(v, percent, decimals);
+        let mut cell = Cell::text(r.into(), c.into(), number.text.clone(), addr(r, c));
+        cell.number = Some(number);
         Some(cell)
     };
     let mut it = records(stream, sheet.pos);
-    if !matches!(it.next(), Some((BOF, _))) {
+    // A worksheet's own BOF (substream type 0x0010); anything else means the sheet's offset
+    // in the workbook's directory is damaged.
+    if !matches!(it.next(), Some((BOF, body)) if u16_at(body, 2) == Some(0x0010)) {
         notes.push(format!(
-            "工作表“{name}”的数据位置无效，已跳过（sheet offset damaged）"
+            "工作表“{name}”的数据位置已损坏，无法读取该表（sheet offset damaged）"
         ));
         out.notes = notes;
         return out;
     }
+    let list: Vec<(u16, &[u8])> = it.collect();
+    // A formula whose result is text: the text follows in a STRING record, after any
+    // shared-formula, array or table record (and may go on in CONTINUE records).
     let mut pending_string: Option<(u16, u16)> = None;
-    for (kind, body) in it {
+    for (index, &(kind, body)) in list.iter().enumerate() {
+        if let Some((pr, pc)) = pending_string
+            && !matches!(kind, STRING | SHRFMLA | ARRAY | TABLE | CONTINUE)
+        {
+            notes.push(format!(
+                "{} 是公式，文件中缺少它的文字结果，该单元格按空白处理",
+                addr(pr, pc)
+            ));
+            pending_string = None;
+        }
         let r = u16_at(body, 0).unwrap_or(0);
         let c = u16_at(body, 2).unwrap_or(0);
         let xf = u16_at(body, 4).unwrap_or(0);
@@ -458,13 +480,22 @@ fn sheet_grid(stream: &[u8], sheet: &SheetEntry, globals: &Globals) -> Grid {
                     let v = f64::from_le_bytes(value.try_into().unwrap_or([0; 8]));
                     cells.extend(number(r, c, xf, v));
                 }
-                continue;
             }
             STRING => {
                 if let Some((r, c)) = pending_string.take() {
-                    let mut cursor = Cursor::new(vec![body]);
-                    if let Some(text) = cursor.long_string() {
-                        cells.push(Cell::text(r.into(), c.into(), text, addr(r, c)));
+                    let mut parts = vec![body];
+                    parts.extend(
+                        list[index + 1..]
+                            .iter()
+                            .take_while(|(k, _)| *k == CONTINUE)
+                            .map(|(_, b)| *b),
+                    );
+                    match Cursor::new(parts).long_string() {
+                        Some(text) => cells.push(Cell::text(r.into(), c.into(), text, addr(r, c))),
+                        None => notes.push(format!(
+                            "{} 的公式文字结果无法读取（文件可能已损坏），该单元格按空白处理",
+                            addr(r, c)
+                        )),
                     }
                 }
             }
@@ -497,9 +528,12 @@ fn sheet_grid(stream: &[u8], sheet: &SheetEntry, globals: &Globals) -> Grid {
             EOF => break,
             _ => {}
         }
-        if kind != CONTINUE {
-            pending_string = None;
-        }
+    }
+    if let Some((r, c)) = pending_string {
+        notes.push(format!(
+            "{} 是公式，文件中缺少它的文字结果，该单元格按空白处理",
+            addr(r, c)
+        ));
     }
     for cell in &mut cells {
         cell.text = cell.text.replace("\r\n", "\n").replace('\r', "\n");
@@ -565,7 +599,11 @@ mod tests {
         for round in 0..300 {
             let mut bytes = original.clone();
             // Half of the rounds hit the header, the FAT and the start of the records.
-            let span = if round % 2 == 0 { 4096 } else { bytes.len() as u64 };
+            let span = if round % 2 == 0 {
+                4096
+            } else {
+                bytes.len() as u64
+            };
             for _ in 0..1 + round % 8 {
                 let at = (next() % span) as usize;
                 bytes[at] = next() as u8;

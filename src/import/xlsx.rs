@@ -369,6 +369,7 @@ fn sheet_grid(
         };
     };
     let mut notes = Vec::new();
+    let mut without_result: Vec<String> = Vec::new();
     let mut next_row: u32 = 0;
     for row in data.children().filter(|n| n.has_tag_name_local("row")) {
         let given = row.attribute("r");
@@ -418,6 +419,7 @@ fn sheet_grid(
                     grid::column_name(col),
                     u64::from(row_index) + 1
                 );
+                without_result.push(addr.clone());
                 cells.push(Cell::text(row_index, col, format!("={f}"), addr));
                 continue;
             }
@@ -447,7 +449,20 @@ fn sheet_grid(
                         .unwrap_or_default(),
                     None,
                 ),
-                "str" | "e" | "d" => (decode_escapes(value), None),
+                // An ISO date cell: the date alone when it has no time of day.
+                "d" => {
+                    let v = value.trim();
+                    let text = match v.split_once('T') {
+                        Some((date, time))
+                            if time.bytes().all(|b| matches!(b, b'0' | b':' | b'.' | b'Z')) =>
+                        {
+                            date.to_string()
+                        }
+                        _ => v.to_string(),
+                    };
+                    (text, None)
+                }
+                "str" | "e" => (decode_escapes(value), None),
                 "b" => (
                     if value.trim() == "1" { "TRUE" } else { "FALSE" }.to_string(),
                     None,
@@ -457,17 +472,10 @@ fn sheet_grid(
                         Some(d) => (d, None),
                         None => (grid::shortest(v), None),
                     },
-                    Ok(v) if v.is_finite() => {
-                        let text = grid::shortest(v);
-                        (
-                            text.clone(),
-                            Some(Number {
-                                text,
-                                percent,
-                                shown_decimals: decimals,
-                            }),
-                        )
-                    }
+                    Ok(v) if v.is_finite() => match Number::from_text(value, percent, decimals) {
+                        Some(n) => (n.text.clone(), Some(n)),
+                        None => (value.to_string(), None),
+                    },
                     _ => (value.to_string(), None),
                 },
             };
@@ -483,6 +491,21 @@ fn sheet_grid(
             cell.number = number;
             cells.push(cell);
         }
+    }
+    if !without_result.is_empty() {
+        let mut shown = without_result
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join("、");
+        if without_result.len() > 5 {
+            shown.push_str("……");
+        }
+        notes.push(format!(
+            "{} 个公式单元格没有保存计算结果（{shown}）：文件多半由程序生成，请在 Excel/WPS 中打开并保存后再导入；这些格中的数字留空待填",
+            without_result.len()
+        ));
     }
     grid::apply_merges(&mut cells, merge_ranges(root), &name);
     cells.sort_by_key(|c| (c.row, c.col));

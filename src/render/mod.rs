@@ -98,6 +98,12 @@ pub struct EngineOptions {
 }
 
 /// Built once per process; cheap to share (`&Engine` is `Send + Sync`).
+///
+/// Keep one engine for repeated compiles (`jixiao watch`): Typst memoises layout process-wide
+/// (comemo), and a bundle reads every project from its own `/data/<n>.json`, so after one
+/// project changed a re-compile lays out that form (and the 汇总表 if its row changed) and
+/// reuses the others (`bench/rebundle.rs`: about 0.1 s of layout of 500 forms when nothing
+/// changed, 0.3–0.5 s after one edit, against 4–5 s cold; the PDF is written anew).
 pub struct Engine {
     library: LazyHash<Library>,
     fonts: FontStore,
@@ -393,7 +399,9 @@ impl Engine {
                 .collect::<HashMap<_, _>>(),
         };
         let warnings = resolver.convert_all(&warnings);
-        // keep the memoization cache from growing without bound in long runs
+        // Keep the memoization cache from growing without bound in long runs: entries unused in
+        // the last 30 compiles go; those of a bundle's unchanged forms are used by every
+        // re-compile and stay (the re-bundle reuses them).
         typst::comemo::evict(30);
         match output {
             Ok(document) => Ok(Compiled {

@@ -48,7 +48,7 @@ pub fn d(s: &str) -> Decimal {
 }
 
 pub fn codes(report: &Report) -> Vec<&'static str> {
-    report.problems.iter().map(|p| p.code).collect()
+    report.problems.iter().map(|p| p.code()).collect()
 }
 
 /// A minimal valid project: budget 100/100, one indicator of weight 90 given by `indicator`.

@@ -1,0 +1,92 @@
+//! `jixiao new`: a commented scaffold, or next year's file from last year's (`--from`).
+
+use std::path::Path;
+
+use jixiao::Forms;
+
+use super::args::NewArgs;
+use super::rollover::rolled_text;
+use super::{CliError, CliResult, check_year, load_forms};
+
+pub fn run(args: &NewArgs) -> CliResult {
+    let file = &args.file;
+    // The form comes from the old file; `--form` is for a fresh scaffold.
+    if let Some(old) = &args.from {
+        refuse_existing(file)?;
+        let year = match args.year {
+            Some(y) => y,
+            None => next_year_of(old)?,
+        };
+        check_year(year)?;
+        let next = rolled_text(old, year)?;
+        jixiao::output::write_atomic(file, next.as_bytes())?;
+        eprintln!(
+            "已写入 {}（{year}年度，由 {} 转入）；填写 \"\" 处后运行 jixiao check {}",
+            file.display(),
+            old.display(),
+            file.display()
+        );
+        return Ok(0);
+    }
+    let year = args.year.unwrap_or(2025);
+    let forms = load_forms(&args.templates.templates)?;
+    let Some(spec) = forms.get(&args.form) else {
+        let ids: Vec<&str> = forms.ids().collect();
+        return Err(CliError::usage(format!(
+            "未知的表样“{}”；可用：{}",
+            args.form,
+            ids.join("、")
+        )));
+    };
+    refuse_existing(file)?;
+    check_year(year)?;
+    let text = jixiao::scaffold::scaffold(spec, year);
+    jixiao::output::write_atomic(file, text.as_bytes())?;
+    // The scaffold's `#:schema` line names this file; an existing one is left alone.
+    let schema_path = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join(jixiao::scaffold::SCHEMA_FILE);
+    if !schema_path.exists() {
+        let schema = serde_json::to_string_pretty(&jixiao::schema::schema())?;
+        jixiao::output::write_atomic(&schema_path, format!("{schema}\n").as_bytes())?;
+    }
+    eprintln!(
+        "已写入 {}；填写 \"\" 处后运行 jixiao check {}",
+        file.display(),
+        file.display()
+    );
+    Ok(0)
+}
+
+/// `new` never replaces a file; `symlink_metadata`: a dangling link "exists" too.
+fn refuse_existing(file: &Path) -> Result<(), CliError> {
+    if file.symlink_metadata().is_ok() {
+        return Err(CliError::usage(format!(
+            "{} 已存在，不覆盖 (refusing to overwrite)",
+            file.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The year after the one a project file states, itself or through its folder's `jixiao.toml`
+/// (for `new --from` without `--year`).
+fn next_year_of(old: &Path) -> Result<i32, CliError> {
+    let checked = jixiao::check(&[old.to_path_buf()], &Forms::builtin())?;
+    checked
+        .reports
+        .first()
+        .and_then(|r| r.project.as_ref())
+        .map(|p| p.year)
+        .filter(|y| *y > 0)
+        .map(|y| y + 1)
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "{} 无法读出 year（文件有误时请先运行 jixiao check {} 修正），或用 --year 指定新年度",
+                old.display(),
+                old.display()
+            ))
+        })
+}
