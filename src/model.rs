@@ -292,13 +292,17 @@ impl<'a> Builder<'a> {
             Ok(value) => Some(Field { value, loc }),
             Err(NumberError::Invalid) => {
                 let shown = self.literal(v, file).value;
+                // The separator hint only where there is a separator to get wrong.
+                let hint = if shown.contains([',', '，']) {
+                    "；千分位逗号须三位一组，如 2,243,764"
+                } else {
+                    ""
+                };
                 self.problems.push(
                     Problem::new(
                         Code::InvalidNumber,
                         path,
-                        format!(
-                            "{what}“{shown}”不是有效的数字；千分位逗号须三位一组，如 2,243,764 (not a valid number)"
-                        ),
+                        format!("{what}“{shown}”不是有效的数字{hint} (not a valid number)"),
                     )
                     .at(Some(loc)),
                 );

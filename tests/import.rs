@@ -1017,6 +1017,60 @@ fn docx(body: &str) -> Vec<u8> {
     ])
 }
 
+/// Hidden text (`w:vanish`) is neither shown nor printed by Word: it is not imported.
+#[test]
+fn word_hidden_text_is_left_out() {
+    let folder = Folder::new();
+    let body = [
+        para("项目支出绩效自评表"),
+        para("（2024年度）"),
+        word_form("档案管理经费", "97.84", false).replacen(
+            "<w:t xml:space=\"preserve\">滨江市档案馆</w:t></w:r>",
+            "<w:t xml:space=\"preserve\">滨江市档案馆</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>（旧称滨江档案所）</w:t></w:r><w:r><w:rPr><w:vanish w:val=\"0\"/></w:rPr><w:t>（盖章）</w:t></w:r>",
+            1,
+        ),
+    ]
+    .concat();
+    let input = write_file(&folder, "隐藏.docx", &docx(&body));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = read(&out.join("档案管理经费.toml"));
+    assert!(
+        text.contains("implementer = \"滨江市档案馆（盖章）\""),
+        "{text}"
+    );
+    assert!(!text.contains("旧称"), "{text}");
+}
+
+/// A table broken by a page where Word repeats the heading row on the next page: the rows
+/// after it keep their 一级/二级 names (carried down through the empty merged cells).
+#[test]
+fn word_table_continued_under_a_repeated_heading() {
+    let form = word_form("档案管理经费", "97.84", false);
+    let rows: Vec<&str> = form.split("<w:tr>").collect();
+    let heading = rows.iter().find(|r| r.contains("一级指标")).unwrap();
+    let next = rows.iter().position(|r| r.contains("邮寄数量")).unwrap();
+    let mut split = rows[..next].join("<w:tr>");
+    split.push_str(&format!(
+        "</w:tbl><w:p/><w:tbl><w:tblPr/><w:tr>{heading}<w:tr>{}",
+        rows[next..].join("<w:tr>")
+    ));
+    let body = [para("项目支出绩效自评表"), para("（2024年度）"), split].concat();
+    let folder = Folder::new();
+    let input = write_file(&folder, "分页.docx", &docx(&body));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = read(&out.join("档案管理经费.toml"));
+    assert_eq!(text.matches("level1 = \"产出指标\"").count(), 3, "{text}");
+    assert_eq!(text.matches("level2 = \"数量指标\"").count(), 2, "{text}");
+    assert_eq!(
+        dec(report_of(&out.join("档案管理经费.toml")).total),
+        "97.84"
+    );
+}
+
 #[test]
 fn word_document_with_two_tables() {
     let folder = Folder::new();

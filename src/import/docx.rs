@@ -178,6 +178,20 @@ fn cells<'a, 'i>(row: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
     out
 }
 
+/// A run formatted as hidden; `<w:vanish w:val="0"/>` (or `false`) switches it off again.
+fn is_hidden(run: Node) -> bool {
+    run.children()
+        .filter(|n| n.has_tag_name_local("rPr"))
+        .flat_map(|p| p.children())
+        .filter(|n| n.has_tag_name_local("vanish") || n.has_tag_name_local("webHidden"))
+        .any(|n| {
+            !matches!(
+                super::xlsx::local_attribute(n, "val"),
+                Some("0" | "false" | "off")
+            )
+        })
+}
+
 /// The visible text under `node`: `w:t`, tabs, breaks; a line break after each paragraph.
 fn collect_text(node: Node, out: &mut String) {
     for child in node.children().filter(Node::is_element) {
@@ -191,6 +205,8 @@ fn collect_text(node: Node, out: &mut String) {
                 collect_text(child, out);
                 out.push('\n');
             }
+            // Hidden text (`w:vanish`, `w:webHidden`) is neither shown nor printed.
+            "r" if is_hidden(child) => {}
             _ => collect_text(child, out),
         }
     }

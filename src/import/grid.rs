@@ -306,6 +306,32 @@ mod tests {
     }
 
     #[test]
+    fn numbers_as_excel_keeps_them() {
+        let n = Number::from_f64(94.600_000_000_000_01, false, Some(1));
+        assert_eq!(
+            (n.text.as_str(), n.stored.as_deref()),
+            ("94.6", Some("94.60000000000001"))
+        );
+        let n = Number::from_f64(0.1 + 0.2, false, None);
+        assert_eq!(n.text, "0.3");
+        assert_eq!(Number::from_f64(54.91, false, None).stored, None);
+        let text = |t: &str| Number::from_text(t, false, None).map(|n| (n.text, n.stored));
+        assert_eq!(text("70.0"), Some(("70".into(), None)));
+        assert_eq!(text("0.1"), Some(("0.1".into(), None)));
+        assert_eq!(text("-0"), Some(("0".into(), None)));
+        assert_eq!(text("1e-7"), Some(("0.0000001".into(), None)));
+        assert_eq!(
+            text("123456789012345678"),
+            Some((
+                "123456789012346000".into(),
+                Some("123456789012345680".into())
+            ))
+        );
+        assert_eq!(text("NaN"), None);
+        assert_eq!(text("abc"), None);
+    }
+
+    #[test]
     fn shortest_round_trip() {
         assert_eq!(shortest(0.1), "0.1");
         assert_eq!(shortest(70.0), "70");

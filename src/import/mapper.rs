@@ -892,8 +892,12 @@ fn apply(b: &mut Builder, row: &mut Row, kind: RowKind) {
                     row.used[i] = true;
                 }
             }
-            b.level1.clear();
-            b.level2.clear();
+            // A heading repeated where the table goes on (a page break in Word) keeps the
+            // 一级/二级 names carried down; a first heading starts afresh.
+            if b.stage != Stage::Indicators {
+                b.level1.clear();
+                b.level2.clear();
+            }
             b.stage = Stage::Indicators;
         }
         RowKind::Total => total_row(b, row),

@@ -617,6 +617,64 @@ mod tests {
         }
     }
 
+    fn record(kind: u16, body: &[u8]) -> Vec<u8> {
+        let mut out = kind.to_le_bytes().to_vec();
+        out.extend((body.len() as u16).to_le_bytes());
+        out.extend(body);
+        out
+    }
+
+    fn cell_head(row: u16, col: u16) -> Vec<u8> {
+        let mut b = row.to_le_bytes().to_vec();
+        b.extend(col.to_le_bytes());
+        b.extend(0u16.to_le_bytes());
+        b
+    }
+
+    /// Formula text results after a shared-formula record and across a CONTINUE record, a
+    /// text result that never comes, and numbers that are none.
+    #[test]
+    fn formula_results_and_odd_numbers() {
+        let string_result = |row: u16| {
+            let mut b = cell_head(row, 0);
+            b.extend([0, 0, 0, 0, 0, 0, 0xFF, 0xFF]);
+            b.extend([0; 6]);
+            b
+        };
+        let mut stream = record(BOF, &[0x00, 0x06, 0x10, 0x00]);
+        stream.extend(record(FORMULA, &string_result(0)));
+        stream.extend(record(SHRFMLA, &[0; 10]));
+        stream.extend(record(STRING, &[1, 0, 0, b'7']));
+        stream.extend(record(FORMULA, &string_result(1)));
+        stream.extend(record(STRING, &[3, 0, 0, b'a', b'b']));
+        stream.extend(record(CONTINUE, &[0, b'c']));
+        stream.extend(record(FORMULA, &string_result(2)));
+        let mut nan = cell_head(3, 0);
+        nan.extend(f64::NAN.to_le_bytes());
+        stream.extend(record(NUMBER, &nan));
+        stream.extend(record(EOF, &[]));
+        let globals = Globals {
+            sheets: Vec::new(),
+            sst: Vec::new(),
+            xfs: Vec::new(),
+            date1904: false,
+        };
+        let sheet = SheetEntry {
+            name: "S".into(),
+            pos: 0,
+            kind: 0,
+        };
+        let grid = sheet_grid(&stream, &sheet, &globals);
+        let texts: Vec<(u32, &str)> = grid
+            .cells
+            .iter()
+            .map(|c| (c.row, c.text.as_str()))
+            .collect();
+        assert_eq!(texts, [(0, "7"), (1, "abc"), (3, "NaN")]);
+        assert_eq!(grid.notes.len(), 1, "{:?}", grid.notes);
+        assert!(grid.notes[0].contains("S!A3 是公式"), "{:?}", grid.notes);
+    }
+
     #[test]
     fn rk_numbers() {
         // 1 as an integer RK, 1.23 as an integer ÷ 100, 0.5 as a truncated double.
