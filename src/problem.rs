@@ -29,7 +29,7 @@ macro_rules! codes {
     ($($variant:ident = $id:literal, $severity:ident, fatal: $fatal:literal, $title:literal;)*) => {
         /// Every problem code. The kebab-case [`id`](Code::id) is the stable code of the JSON
         /// report, the annotations and the diagnostics; docs/cli.md and README.md list every
-        /// code from [`Code::ALL`] (checked by `tests/golden.rs`).
+        /// code from [`Code::ALL`] (checked by `tests/suite/golden.rs`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum Code {
             $(#[doc = $title] $variant,)*

@@ -1,7 +1,6 @@
 //! Department bundle, scaffold, JSON Schema and export, end to end through the binary.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 use std::process::Command;

@@ -2,8 +2,7 @@
 //! hand-written word/document.xml, never with jixiao's own writer) read back into TOML, checked
 //! against hand-computed figures; bad inputs refused with Chinese messages.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

@@ -1,8 +1,7 @@
 //! End-to-end rendering through the `jixiao` binary; every PDF is read back with poppler's
 //! `pdftotext` / `pdfinfo` (installed by `.ci/run`; see the README's design notes).
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::PathBuf;
 

@@ -1,8 +1,7 @@
 //! Property tests over the target parser and the scorer, with a small deterministic generator
 //! (xorshift; the seed is fixed so a failure reproduces). 5 000 cases each.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use jixiao::decimal::{Rounding, round};
 use rust_decimal::Decimal;

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use super::common::*;
 use super::jixiao;
+use crate::common::*;
 
 fn valid(name: &str) -> String {
     project(
@@ -795,7 +795,7 @@ fn file_names_reach_the_terminal_escaped() {
 fn watch_and_bundle_refuse_the_wrong_kind_of_path() {
     let folder = Folder::new();
     let p = folder.write("p.toml", &valid("a"));
-    // `watch DIR` watches the folder's bundle (tests/workflows.rs); pages of a bundle are not
+    // `watch DIR` watches the folder's bundle (tests/suite/workflows.rs); pages of a bundle are not
     // a format it writes.
     let (code, _, stderr) = jixiao(&["watch", folder.path().to_str().unwrap(), "--format", "png"]);
     assert_eq!(code, 2, "{stderr}");

@@ -2,8 +2,7 @@
 //! hostile inputs: the right exit code, a message naming the file and field, no panic, and no
 //! output file unless the render succeeded.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use std::path::Path;
 

@@ -1,13 +1,12 @@
 //! Bad input: every case gives its problem code or exit code and names the file and line; none panics.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use run_jixiao as jixiao;
 use std::path::Path;
 
-/// The hostile tester's cases (issue 10), kept in this test binary so no extra one links Typst.
-#[path = "hostile/cases.rs"]
+/// The hostile tester's cases (issue 10).
+#[path = "hostile.rs"]
 mod hostile;
 
 const VALID: &str = r#"year = 2024

@@ -1,5 +1,5 @@
 //! Golden tests: `check --format json` on every example folder against reviewed expected files.
-//! Regenerate after a reviewed change with `UPDATE_GOLDEN=1 cargo test --test golden`.
+//! Regenerate after a reviewed change with `UPDATE_GOLDEN=1 cargo test --test suite golden::`.
 
 use std::path::{Path, PathBuf};
 

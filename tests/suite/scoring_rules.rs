@@ -1,7 +1,6 @@
 //! Every scoring rule of scoring.md with hand-computed values.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 const W90: &str = "weight = 90";
 
