@@ -406,8 +406,17 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
                 outcome.notes.push(format!("警告：{message}"));
                 continue;
             }
-            count += scan.forms.len();
             for form in scan.forms {
+                // Column headings alone (a department's 汇总表 has 项目名称, 全年预算数, 执行率 …)
+                // without a project name or any indicator is a list of projects, not a form.
+                if form.name.is_none() && form.indicators.is_empty() {
+                    outcome.notes.push(format!(
+                        "警告：{where_}第 {}–{} 行有自评表的栏目，但没有项目名称和绩效指标（像是汇总表），未导入",
+                        form.first_row, form.last_row
+                    ));
+                    continue;
+                }
+                count += 1;
                 found.push((index, form, grid.document));
             }
         }

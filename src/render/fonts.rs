@@ -70,20 +70,35 @@ fn is_font_file(path: &Path) -> bool {
     )
 }
 
+/// Font files under `dir`, sorted. Symbolic links are followed, each real folder once, so a
+/// link pointing back up (`fonts/loop -> ..`) ends instead of recursing without end.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if is_font_file(&path) {
-            out.push(path);
+    fn visit(
+        dir: &Path,
+        out: &mut Vec<PathBuf>,
+        seen: &mut std::collections::HashSet<PathBuf>,
+    ) -> std::io::Result<()> {
+        if let Ok(real) = std::fs::canonicalize(dir)
+            && !seen.insert(real)
+        {
+            return Ok(());
         }
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                // An unreadable subfolder is skipped; only the folder named must be readable.
+                let _ = visit(&path, out, seen);
+            } else if is_font_file(&path) {
+                out.push(path);
+            }
+        }
+        Ok(())
     }
-    Ok(())
+    visit(dir, out, &mut std::collections::HashSet::new())
 }
 
 impl FontStore {
@@ -194,5 +209,20 @@ fn collect_embedded(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod walk_tests {
+    #[test]
+    #[cfg(unix)]
+    fn a_symlink_loop_is_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        std::fs::write(dir.path().join("sub/a.ttf"), b"").unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("sub/loop")).unwrap();
+        let mut files = Vec::new();
+        super::walk(dir.path(), &mut files).unwrap();
+        assert_eq!(files, vec![dir.path().join("sub/a.ttf")]);
     }
 }

@@ -592,6 +592,34 @@ fn excel_97_workbook_reads_like_xlsx() {
     }
 }
 
+/// A department's bundle workbook (汇总表 first, then one sheet per project) imports back to
+/// one file per project; the 汇总表, which has the form's column headings but no project,
+/// is reported and not taken for a form.
+#[test]
+fn bundle_workbook_imports_back_without_its_summary() {
+    let folder = Folder::new();
+    let book = folder.path().join("汇编.xlsx");
+    let (code, _, stderr) = run_jixiao(&["bundle", "examples/mof-2020", "-o", s(&book)]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&book), "-o", s(&out)]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    assert!(
+        stderr.contains("工作表“汇总表”第 1–") && stderr.contains("像是汇总表），未导入"),
+        "{stderr}"
+    );
+    let projects = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".toml") && n != "jixiao.toml")
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(projects(&out), projects(Path::new("examples/mof-2020")));
+}
+
 /// A workbook whose cells point at shared strings that do not exist, and whose cell addresses
 /// are not addresses: each is reported by place, nothing is dropped silently.
 #[test]
