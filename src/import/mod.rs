@@ -1,5 +1,5 @@
-//! `jixiao import`: published 自评表 in Excel (`.xlsx`, `.ods`) or Word (`.docx`) files into
-//! project TOML files.
+//! `jixiao import`: published 自评表 in spreadsheets (`.xlsx`, `.xls`, `.ods`) or Word (`.docx`) files
+//! into project TOML files. The format is told by the content, not by the name.
 //!
 //! Each input is read into [`grid::Grid`]s (one per worksheet; a document's tables stacked into
 //! one), [`mapper::scan`] finds the forms in each grid by their labels, and [`write`] writes one
