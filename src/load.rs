@@ -457,6 +457,19 @@ pub struct LoadedProject {
     pub folder_problems: Vec<Problem>,
 }
 
+/// The nearest folder at or above `dir` (as written, so a relative path stops at the current
+/// folder) that holds a `.git`.
+fn repository_top(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors().find_map(|d| {
+        let here = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d
+        };
+        here.join(".git").exists().then(|| d.to_path_buf())
+    })
+}
+
 impl Loader {
     /// Read one project file and its folder's `jixiao.toml` (the nearest one: a subfolder
     /// without its own takes its parent's, up to `root`, the folder named on the command line).
@@ -499,7 +512,11 @@ impl Loader {
         root: Option<&Path>,
     ) -> Option<&Parsed> {
         let mut candidates = vec![dir.to_path_buf()];
-        if let Some(root) = root {
+        // A file named on its own (a pre-commit hook passes the changed files one by one)
+        // looks as far up as the top of its git repository, so that it gets the same
+        // `jixiao.toml` as when its folder is checked; outside a repository, its own folder's.
+        let repository = root.is_none().then(|| repository_top(dir)).flatten();
+        if let Some(root) = root.or(repository.as_deref()) {
             let mut d = dir;
             while d != root {
                 match d.parent() {

@@ -938,6 +938,47 @@ fn rollover_of_every_example_leaves_only_blanks() {
     assert!(text.contains("actual = \"\""), "{text}");
 }
 
+/// A file named on its own (as a pre-commit hook passes it) takes the same `jixiao.toml` as
+/// when its folder is checked: inside a git repository, the nearest one up to the top.
+#[test]
+fn a_file_named_alone_finds_its_departments_folder_file_in_a_repository() {
+    let repo = Folder::new();
+    let sub = repo.path().join("部门").join("下属单位");
+    std::fs::create_dir_all(&sub).unwrap();
+    std::fs::write(repo.path().join("部门/jixiao.toml"), "year = 2024\n").unwrap();
+    let text = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"培训人数\"\ntarget = \"≥100人\"\nactual = \"100人\"\nweight = 90",
+    );
+    let text = text.replacen("year = 2024\n", "", 1);
+    std::fs::write(sub.join("p.toml"), &text).unwrap();
+    let relative = "部门/下属单位/p.toml";
+    // Checked as part of its department: the department's year applies.
+    cli(&["check", "部门"])
+        .current_dir(repo.path())
+        .run()
+        .code(0)
+        .stdout_has("2024年度");
+    // Alone, outside a repository: only its own folder is looked at.
+    cli(&["check", relative])
+        .current_dir(repo.path())
+        .run()
+        .code(1)
+        .stderr_has("year");
+    // Alone, inside a repository: up to the top, as with the folder.
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    cli(&["check", relative])
+        .current_dir(repo.path())
+        .run()
+        .code(0)
+        .stdout_has("2024年度");
+    let absolute = sub.join("p.toml");
+    cli(&["check", absolute.to_str().unwrap()])
+        .run()
+        .code(0)
+        .stdout_has("2024年度");
+}
+
 /// `diff` on two revisions of a temporary git repository: changed figures, added, removed and
 /// renamed projects, new problems, and exit 1 when the change brings an error.
 #[test]
