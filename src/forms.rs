@@ -237,6 +237,10 @@ pub struct PrintOptions {
     pub absent_amount: AbsentAmount,
     pub unused_level2: UnusedLevel2,
     pub unused_cells: UnusedCells,
+    /// 分值 (of every row: indicators, 预算执行率, 总分): `score_decimals` places, or as written.
+    pub weights: RateStyle,
+    /// Each indicator's 得分 (not the 预算执行率 or total 得分): fixed places or trimmed.
+    pub scores: RateStyle,
 }
 
 impl Default for PrintOptions {
@@ -251,6 +255,8 @@ impl Default for PrintOptions {
             absent_amount: AbsentAmount::Blank,
             unused_level2: UnusedLevel2::Omit,
             unused_cells: UnusedCells::Blank,
+            weights: RateStyle::Fixed,
+            scores: RateStyle::Fixed,
         }
     }
 }
@@ -270,6 +276,8 @@ impl PrintOptions {
                 .clone()
                 .unwrap_or_else(|| self.unused_level2.clone()),
             unused_cells: o.unused_cells.unwrap_or(self.unused_cells),
+            weights: o.weights.unwrap_or(self.weights),
+            scores: o.scores.unwrap_or(self.scores),
         }
     }
 
@@ -302,6 +310,8 @@ pub struct PrintOverrides {
     pub absent_amount: Option<AbsentAmount>,
     pub unused_level2: Option<UnusedLevel2>,
     pub unused_cells: Option<UnusedCells>,
+    pub weights: Option<RateStyle>,
+    pub scores: Option<RateStyle>,
 }
 
 /// A bad value in a `[print]` table: the key, a Chinese message, where it was written.
@@ -418,14 +428,47 @@ impl PrintOverrides {
                 ],
                 e,
             ),
+            weights: choose(
+                &raw.weights,
+                "weights",
+                "分值印法",
+                &[
+                    ("fixed", RateStyle::Fixed, "按得分的小数位，如 10.00"),
+                    ("trimmed", RateStyle::Trimmed, "去掉末尾的 0，如 10、2.5"),
+                ],
+                e,
+            ),
+            scores: choose(
+                &raw.scores,
+                "scores",
+                "各指标得分印法",
+                &[
+                    ("fixed", RateStyle::Fixed, "固定小数位，如 10.00"),
+                    ("trimmed", RateStyle::Trimmed, "去掉末尾的 0，如 10、0.15"),
+                ],
+                e,
+            ),
         };
         (o, errors)
     }
 
     /// `other`'s keys over these.
     pub fn overlay(&mut self, other: &PrintOverrides) {
+        // Destructured without `..`, so that a new key cannot be forgotten here.
+        let PrintOverrides {
+            rate,
+            source_rate,
+            source_weight,
+            source_score,
+            zero_amount,
+            absent_amount,
+            unused_level2,
+            unused_cells,
+            weights,
+            scores,
+        } = other;
         macro_rules! over {
-            ($($key:ident),*) => { $( if other.$key.is_some() { self.$key = other.$key.clone(); } )* };
+            ($($key:ident),*) => { $( if $key.is_some() { self.$key = $key.clone(); } )* };
         }
         over!(
             rate,
@@ -435,7 +478,9 @@ impl PrintOverrides {
             zero_amount,
             absent_amount,
             unused_level2,
-            unused_cells
+            unused_cells,
+            weights,
+            scores
         );
     }
 }

@@ -168,6 +168,8 @@ pub struct RawPrint {
     /// `"print"`, `"omit"`, or an array of 二级 names left out when unused.
     pub unused_level2: Option<Spanned<toml::Value>>,
     pub unused_cells: S<String>,
+    pub weights: S<String>,
+    pub scores: S<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -256,4 +258,6 @@ pub const KNOWN_KEYS: &[&str] = &[
     "absent_amount",
     "unused_level2",
     "unused_cells",
+    "weights",
+    "scores",
 ];

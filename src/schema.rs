@@ -295,6 +295,18 @@ const PRINT: &[Row] = &[
         "没有指标的二级指标行各格",
         "blank：留空；slash：印“/”",
     ),
+    (
+        "weights",
+        "print_weights",
+        "分值印法（各指标、预算执行率、总分行）",
+        "fixed：按得分的小数位（10.00）；trimmed：去掉末尾的 0（10、2.5）",
+    ),
+    (
+        "scores",
+        "print_scores",
+        "各指标得分印法（预算执行率得分、总分不受影响）",
+        "fixed：固定小数位（10.00）；trimmed：去掉末尾的 0（10、0.15）",
+    ),
 ];
 
 const SIGNATURE: &[Row] = &[
@@ -354,6 +366,7 @@ fn type_of(kind: &str) -> Value {
             {"type": "array", "items": {"enum": level2}},
         ]}),
         "print_unused_cells" => json!({"enum": ["blank", "slash"]}),
+        "print_weights" | "print_scores" => json!({"enum": ["fixed", "trimmed"]}),
         "indicators" => json!({"type": "array", "items": {"$ref": "#/definitions/indicator"}}),
         "tiers" => json!({"type": "array", "items": {"$ref": "#/definitions/tier"}}),
         reference => json!({"$ref": reference}),

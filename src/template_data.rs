@@ -201,6 +201,15 @@ fn score(value: Option<Decimal>, form: &FormSpec) -> String {
         .unwrap_or_default()
 }
 
+/// A 分值 or an indicator's 得分 as `[print] weights` / `scores` say: `score_decimals` places
+/// ("10.00"), or with trailing zeros removed ("10", "0.15"; 新疆).
+fn figure(value: Option<Decimal>, style: RateStyle, form: &FormSpec) -> String {
+    match (style, form.format.score_decimals) {
+        (RateStyle::Trimmed, Some(d)) => value.map(|v| decimal::trimmed(v, d)).unwrap_or_default(),
+        _ => score(value, form),
+    }
+}
+
 /// 执行率 as a number without "%": `rate_decimals` places, trailing zeros removed when
 /// `[print] rate = "trimmed"`.
 pub fn rate(value: Option<Decimal>, report: &Report, form: &FormSpec) -> String {
@@ -251,13 +260,15 @@ fn fund_row<'a>(
     let print = &report.print;
     let cells = if key == "total" {
         FundCells {
-            weight: score(funds.map(|f| f.weight), form),
+            weight: figure(funds.map(|f| f.weight), print.weights, form),
             rate: percent(row_rate.clone()),
             score: score(funds.and_then(|f| f.score), form),
         }
     } else {
         FundCells {
-            weight: source_cell(print.source_weight, || score(funds.map(|f| f.weight), form)),
+            weight: source_cell(print.source_weight, || {
+                figure(funds.map(|f| f.weight), print.weights, form)
+            }),
             rate: source_cell(print.source_rate, || percent(row_rate.clone())),
             score: source_cell(print.source_score, || {
                 score(figures.and_then(|f| source_score(f, report)), form)
@@ -348,12 +359,12 @@ pub fn document<'a>(report: &'a Report, options: &DataOptions) -> Option<DataDoc
                                 weight: if i.applicable {
                                     i.weight
                                         .as_ref()
-                                        .map(|w| score(Some(w.value), form))
+                                        .map(|w| figure(Some(w.value), report.print.weights, form))
                                         .unwrap_or_default()
                                 } else {
                                     String::new()
                                 },
-                                score: score(r.scored.score, form),
+                                score: figure(r.scored.score, report.print.scores, form),
                                 reason: r.reason.as_deref().unwrap_or_default(),
                                 rule: text(&i.tiers_text),
                                 note: r.note.as_deref().unwrap_or_default(),
@@ -377,7 +388,7 @@ pub fn document<'a>(report: &'a Report, options: &DataOptions) -> Option<DataDoc
                 .collect();
             Group {
                 level1: &l1.name,
-                weight: score(Some(weight), form),
+                weight: figure(Some(weight), report.print.weights, form),
                 count: in_level1().count(),
                 level2,
             }
@@ -401,7 +412,7 @@ pub fn document<'a>(report: &'a Report, options: &DataOptions) -> Option<DataDoc
             serial: info.serial.as_deref().unwrap_or_default(),
         },
         funds: Funds {
-            weight: score(funds.map(|f| f.weight), form),
+            weight: figure(funds.map(|f| f.weight), report.print.weights, form),
             rate: rate(funds.and_then(|f| f.total.rate), report, form),
             score: score(funds.and_then(|f| f.score), form),
             rows,
@@ -411,9 +422,9 @@ pub fn document<'a>(report: &'a Report, options: &DataOptions) -> Option<DataDoc
             achieved: &report.achieved,
         },
         groups,
-        indicator_weight: score(Some(report.indicator_weight()), form),
+        indicator_weight: figure(Some(report.indicator_weight()), report.print.weights, form),
         total: Total {
-            weight: score(Some(total_weight(report)), form),
+            weight: figure(Some(total_weight(report)), report.print.weights, form),
             score: score(report.total, form),
         },
         grade: report.rating.map_or("", crate::grade::Rating::as_str),

@@ -939,3 +939,45 @@ fn rebundle_with_one_engine_matches_a_fresh_engine() {
         "re-bundle with one engine differs from a fresh engine"
     );
 }
+
+/// 新疆 prints 分值 and each indicator's 得分 without trailing zeros ("10", "2 0.15"), the
+/// 预算执行率 and total 得分 with two places and 分, as its published forms do; a project may
+/// ask for the fixed figures instead (`[print] weights = "fixed"`).
+#[test]
+fn xinjiang_prints_weights_and_scores_as_its_forms_do() {
+    let folder = Folder::new();
+    let source = "examples/xinjiang/2020年事业单位公开招聘工作相关经费.toml";
+    let pdf = folder.path().join("a.pdf");
+    let (code, out) = jixiao(&["render", source, "-o", pdf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    let text = pdftotext(&pdf);
+    for line in [
+        "年度资金总额 0.00 33.10 33.10 10 100.00% 10.00分",
+        "笔试人数（人） >=8000人 600 2 0.15",
+        "面试人数（人） >=2700人 1100 3 1.23",
+        "总分 100 96.38分",
+    ] {
+        assert!(text.contains(line), "{line:?} not in:\n{text}");
+    }
+    // A project asking for fixed figures.
+    std::fs::copy(
+        "examples/xinjiang/jixiao.toml",
+        folder.path().join("jixiao.toml"),
+    )
+    .unwrap();
+    let project = std::fs::read_to_string(source).unwrap()
+        + "\n[print]\nweights = \"fixed\"\nscores = \"fixed\"\n";
+    let file = folder.write("fixed.toml", &project);
+    let pdf = folder.path().join("b.pdf");
+    let (code, out) = jixiao(&[
+        "render",
+        file.to_str().unwrap(),
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let text = pdftotext(&pdf);
+    assert!(text.contains("10.00 100.00% 10.00分"), "{text}");
+    assert!(text.contains(">=8000人 600 2.00 0.15"), "{text}");
+    assert!(text.contains("总分 100.00 96.38分"), "{text}");
+}
