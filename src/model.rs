@@ -797,6 +797,15 @@ impl<'a> Builder<'a> {
     /// 一级 and 二级: both required, and a canonical pair (format.md).
     fn levels(&mut self, row: &Row, l1: &S<String>, l2: &S<String>) -> (String, String) {
         let mut required = |v: &S<String>, key: &str, what: &str| match v {
+            // "" is a cell still to fill (as left by `rollover` or an import of a blank cell).
+            Some(v) if v.get_ref().trim().is_empty() => {
+                let loc = Self::loc(row.file, v.span());
+                self.problems.push(
+                    Problem::new(Code::MissingField, row.path(key), format!("{what}未填写"))
+                        .at(Some(loc)),
+                );
+                None
+            }
             Some(v) => Some(self.text(v, row.file)),
             None => {
                 self.missing(&row.path(key), what, Some(row.loc.clone()));

@@ -277,3 +277,22 @@ fn snapshot_weights_not_100() {
 
 "#);
 }
+
+/// An empty 一级 (a blank cell left to fill) asks for it once, rather than calling "" a
+/// non-standard name.
+#[test]
+fn an_empty_level_is_asked_for_not_called_unknown() {
+    let text = VALID.replace("level1 = \"产出指标\"", "level1 = \"\"");
+    let report = check_text(&text);
+    let found: Vec<(&str, &str)> = report
+        .problems
+        .iter()
+        .map(|p| (p.code(), p.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [("missing-field", "一级指标未填写")],
+        "{:?}",
+        report.problems
+    );
+}
