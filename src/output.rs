@@ -36,6 +36,11 @@ pub enum OutputError {
         .0.display()
     )]
     NotAFile(PathBuf),
+    #[error(
+        "输出文件 {} 以 .toml 结尾，这是项目文件的扩展名：不会把排版结果写成（或覆盖）项目文件；请用 .pdf、.png、.svg 或 .xlsx (output named like a project file)",
+        .0.display()
+    )]
+    ProjectExtension(PathBuf),
 }
 
 /// An I/O error in plain Chinese, without the temporary file's name that the OS message would
@@ -108,6 +113,33 @@ pub fn guard(inputs: &[PathBuf], outputs: &[(PathBuf, PathBuf)]) -> Result<(), O
     Ok(())
 }
 
+/// [`guard`] for laid-out outputs (PDF, pages, workbooks, exports), refused before any work
+/// (`watch` would otherwise fail on every save): also an output named like a project file
+/// (`.toml`: it would replace a project, or be read as one by the next `check`), and an
+/// output whose folder does not exist.
+pub fn guard_rendered(
+    inputs: &[PathBuf],
+    outputs: &[(PathBuf, PathBuf)],
+) -> Result<(), OutputError> {
+    guard(inputs, outputs)?;
+    for (output, _) in outputs {
+        if output
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        {
+            return Err(OutputError::ProjectExtension(output.clone()));
+        }
+        let folder = match output.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if !folder.is_dir() {
+            return Err(OutputError::MissingFolder(folder.to_path_buf()));
+        }
+    }
+    Ok(())
+}
+
 /// Write `bytes` to `path` atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     prepare(path, bytes)?.commit()
@@ -163,10 +195,32 @@ pub fn write_pages(path: &Path, pages: &[(PathBuf, Vec<u8>)]) -> Result<Vec<Path
         .filter_map(|(p, _)| p.file_name()?.to_str().map(str::to_string))
         .collect();
     let mut removed = Vec::new();
+    // Only names this output's pages can have (`x.png` → `x-2.png`): an edited or merged list
+    // must never remove anything else, such as a project file.
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let is_page = |name: &str| {
+        name.strip_prefix(stem)
+            .and_then(|r| r.strip_prefix('-'))
+            .and_then(|r| r.strip_suffix(ext))
+            .and_then(|r| r.strip_suffix('.'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            && !ext.eq_ignore_ascii_case("toml")
+    };
     if let Ok(old) = std::fs::read_to_string(&manifest) {
         for name in old.lines() {
             // Only plain names of this folder, never a path.
-            if name.is_empty() || name.contains(['/', '\\']) || written.iter().any(|w| w == name) {
+            if name.is_empty()
+                || name.contains(['/', '\\'])
+                || !is_page(name)
+                || written.iter().any(|w| w == name)
+            {
                 continue;
             }
             let stale = dir.join(name);

@@ -146,7 +146,7 @@ pub fn write_bundle<'e>(
     emit: Option<&Path>,
 ) -> Result<Bundled, CliError> {
     // Refused before the (long) layout, not after it.
-    jixiao::output::guard(&inputs(checked), &[(path.to_path_buf(), dir.to_path_buf())])?;
+    jixiao::output::guard_rendered(&inputs(checked), &[(path.to_path_buf(), dir.to_path_buf())])?;
     if xlsx {
         let ordered = jixiao::document::bundle_order(&checked.reports);
         let options = jixiao::workbook::WorkbookOptions { draft };

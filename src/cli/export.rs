@@ -28,7 +28,7 @@ pub fn run(args: &ExportArgs) -> CliResult {
     };
     match &args.output {
         Some(path) => {
-            jixiao::output::guard(&inputs(&checked), &[(path.clone(), path.clone())])?;
+            jixiao::output::guard_rendered(&inputs(&checked), &[(path.clone(), path.clone())])?;
             jixiao::output::write_atomic(path, &bytes)?;
         }
         None if args.format == ExportFormat::Xlsx => {

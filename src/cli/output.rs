@@ -125,7 +125,7 @@ pub fn write_pages(
             .iter()
             .map(|(p, _)| (p.clone(), input.to_path_buf()))
             .collect();
-        jixiao::output::guard(read, &page_outputs)?;
+        jixiao::output::guard_rendered(read, &page_outputs)?;
     }
     let stale = jixiao::output::write_pages(path, &files)?;
     for removed in stale {
@@ -193,7 +193,7 @@ pub fn emit_typst(
         ))
     })?;
     let planned = [(dir.join("main.typ"), dir.to_path_buf())];
-    jixiao::output::guard(&read, &planned)?;
+    jixiao::output::guard_rendered(&read, &planned)?;
     let written = engine.emit_project(project, dir)?;
     eprintln!(
         "已写入 Typst 工程 {}（{} 个文件）；复现：typst compile --font-path fonts --ignore-system-fonts {}",

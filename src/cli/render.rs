@@ -43,7 +43,7 @@ pub fn run(args: &RenderArgs) -> CliResult {
         .map(|r| (output_path(&r.path, output, several, ext), r.path.clone()))
         .collect();
     let read = inputs(&checked);
-    jixiao::output::guard(&read, &planned)?;
+    jixiao::output::guard_rendered(&read, &planned)?;
     // Fonts and templates load once, and only when something is to be laid out.
     let mut engine_cell: Option<Engine> = None;
     let mut code = 0;

@@ -56,7 +56,7 @@ pub fn run(args: &WatchArgs) -> CliResult {
             .chain(folder_file)
             .collect::<Vec<_>>()
     };
-    jixiao::output::guard(&inputs_of(), &[(target.clone(), file.to_path_buf())])?;
+    jixiao::output::guard_rendered(&inputs_of(), &[(target.clone(), file.to_path_buf())])?;
     let assets = &args.layout.assets;
     let mut tools = Tools::load(assets)?;
     eprintln!(
@@ -102,7 +102,7 @@ fn watch_folder(args: &WatchArgs) -> CliResult {
     // As `bundle` does, once and before anything is loaded: an output that would replace a
     // project file or a `jixiao.toml` of the folder is refused, not retried on every save.
     let found: Vec<PathBuf> = projects().into_keys().collect();
-    jixiao::output::guard(&found, &[(target.clone(), dir.to_path_buf())])?;
+    jixiao::output::guard_rendered(&found, &[(target.clone(), dir.to_path_buf())])?;
     let assets = &layout.assets;
     let mut tools = Tools::load(assets)?;
     eprintln!(
@@ -309,19 +309,20 @@ fn render_file(tools: &Tools, file: &Path, target: &Path, options: &RenderOption
         return eprintln!("有错误，未更新 {}（修改后保存即重试）", target.display());
     }
     let read = inputs(&checked);
-    let written = jixiao::output::guard(&read, &[(target.to_path_buf(), file.to_path_buf())])
-        .map_err(CliError::from)
-        .and_then(|()| {
-            write_form(
-                || Ok(&tools.engine),
-                &checked,
-                report,
-                target,
-                &read,
-                options,
-                None,
-            )
-        });
+    let written =
+        jixiao::output::guard_rendered(&read, &[(target.to_path_buf(), file.to_path_buf())])
+            .map_err(CliError::from)
+            .and_then(|()| {
+                write_form(
+                    || Ok(&tools.engine),
+                    &checked,
+                    report,
+                    target,
+                    &read,
+                    options,
+                    None,
+                )
+            });
     match written {
         Ok(_) => eprintln!(
             "已更新 {}（总分 {}，用时 {} ms）",

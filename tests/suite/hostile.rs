@@ -962,3 +962,99 @@ fn exported_workbooks_drop_characters_xml_cannot_hold() {
         .unwrap();
     assert!(xml.contains("培训补贴") && !xml.contains('\u{7}'), "{xml}");
 }
+
+/// Final hostile round: the hidden list of pages an earlier PNG render wrote may be edited or
+/// merged by hand; only names of this output's pages are ever removed, never a project file.
+#[test]
+fn stale_page_list_never_removes_anything_but_pages() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a"));
+    let other = folder.write("other.toml", &valid("b"));
+    let stale = folder.write("p-9.png", "old page");
+    let look_alike = folder.write("p-x.png", "not a page");
+    folder.write(
+        ".p.png.pages",
+        "p.toml\nother.toml\np-9.png\np-x.png\n../p.toml\n",
+    );
+    let out = folder.path().join("p.png");
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        p.to_str().unwrap(),
+        "--format",
+        "png",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        p.exists() && other.exists() && look_alike.exists(),
+        "{stderr}"
+    );
+    assert!(
+        !stale.exists(),
+        "a page of this output is cleaned up: {stderr}"
+    );
+}
+
+/// An output named like a project file would replace one, or be read as one next time.
+#[test]
+fn outputs_named_toml_are_refused() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a"));
+    let sibling = folder.write("q.toml", &valid("b"));
+    let before = std::fs::read(&sibling).unwrap();
+    for args in [
+        vec![
+            "render",
+            p.to_str().unwrap(),
+            "-o",
+            sibling.to_str().unwrap(),
+        ],
+        vec![
+            "render",
+            p.to_str().unwrap(),
+            "--format",
+            "png",
+            "-o",
+            sibling.to_str().unwrap(),
+        ],
+        vec![
+            "bundle",
+            folder.path().to_str().unwrap(),
+            "-o",
+            sibling.to_str().unwrap(),
+        ],
+    ] {
+        let (code, _, stderr) = jixiao(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        // For the bundle, q.toml is one of its inputs: that is said first.
+        assert!(
+            stderr.contains("以 .toml 结尾") || stderr.contains("就是输入文件"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(std::fs::read(&sibling).unwrap(), before);
+    let new_name = folder.path().join("汇编.TOML");
+    let (code, _, stderr) = jixiao(&[
+        "bundle",
+        folder.path().to_str().unwrap(),
+        "-o",
+        new_name.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("以 .toml 结尾"), "{stderr}");
+    assert!(!new_name.exists());
+}
+
+/// `watch` with an output folder that does not exist refuses at once (it used to announce
+/// itself and fail on every save).
+#[test]
+fn watch_with_a_missing_output_folder_exits_at_once() {
+    let folder = Folder::new();
+    let p = folder.write("p.toml", &valid("a"));
+    let out = folder.path().join("没有这个文件夹").join("x.pdf");
+    let (code, _, stderr) = jixiao(&["watch", p.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("输出文件夹不存在"), "{stderr}");
+    assert!(!stderr.contains("监视"), "{stderr}");
+}
