@@ -18,7 +18,24 @@ pub fn run(args: &NewArgs) -> CliResult {
             None => next_year_of(old)?,
         };
         check_year(year)?;
-        let next = rolled_text(old, year)?;
+        let mut next = rolled_text(old, year)?;
+        // A year the old file inherited from its folder's jixiao.toml is written into the new
+        // file: the folder the new file lands in may say another year, or none.
+        let states_year = next
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("year"));
+        if !states_year {
+            // After the file's opening comments, before its first key.
+            let at: usize = next
+                .split_inclusive('\n')
+                .take_while(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+                .map(str::len)
+                .sum();
+            next.insert_str(
+                at,
+                &format!("year = {year}                     # 评价年度\n"),
+            );
+        }
         jixiao::output::write_atomic(file, next.as_bytes())?;
         eprintln!(
             "已写入 {}（{year}年度，由 {} 转入）；填写 \"\" 处后运行 jixiao check {}",

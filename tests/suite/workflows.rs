@@ -1524,3 +1524,34 @@ fn watch_of_a_folder_refuses_to_overwrite_an_input_at_startup() {
         assert_eq!(std::fs::read(&target).unwrap(), before, "{input} changed");
     }
 }
+
+/// `new --from` writes the year it announces, also when the old file took its year from its
+/// folder's `jixiao.toml` and the new file lands in a folder that says another.
+#[test]
+fn new_from_writes_the_year_it_announces() {
+    let folder = Folder::new();
+    std::fs::write(
+        folder.path().join("jixiao.toml"),
+        "year = 2021\nform = \"xinjiang\"\n",
+    )
+    .unwrap();
+    let old = "examples/xinjiang/2020年事业单位公开招聘工作相关经费.toml";
+    let new = folder.path().join("新.toml");
+    cli(&[
+        "new",
+        new.to_str().unwrap(),
+        "--from",
+        old,
+        "--year",
+        "2023",
+    ])
+    .run()
+    .code(0)
+    .stderr_has("2023年度");
+    let text = std::fs::read_to_string(&new).unwrap();
+    assert!(text.contains("\nyear = 2023 "), "{text}");
+    assert!(text.parse::<toml::Table>().is_ok(), "{text}");
+    cli(&["check", new.to_str().unwrap()])
+        .run()
+        .stdout_has("2023年度");
+}
