@@ -50,11 +50,22 @@ pub fn run(args: &WatchArgs) -> CliResult {
         false,
         options.format.extension(),
     );
+    // The project, its own folder's jixiao.toml (watched even before it exists), and whatever
+    // jixiao.toml `check` actually reads for it (one further up a git repository).
+    let read_at_start = jixiao::check(&[file.to_path_buf()], &Forms::builtin())
+        .map(|c| inputs(&c))
+        .unwrap_or_default();
     let inputs_of = || {
         let folder_file = file.parent().map(|d| d.join(jixiao::load::FOLDER_FILE));
-        std::iter::once(file.to_path_buf())
+        let mut all: Vec<PathBuf> = std::iter::once(file.to_path_buf())
             .chain(folder_file)
-            .collect::<Vec<_>>()
+            .collect();
+        for p in &read_at_start {
+            if !all.contains(p) {
+                all.push(p.clone());
+            }
+        }
+        all
     };
     jixiao::output::guard_rendered(&inputs_of(), &[(target.clone(), file.to_path_buf())])?;
     let assets = &args.layout.assets;

@@ -1555,3 +1555,34 @@ fn new_from_writes_the_year_it_announces() {
         .run()
         .stdout_has("2023年度");
 }
+
+/// `watch FILE` follows the `jixiao.toml` its project really takes, also one further up its
+/// git repository.
+#[test]
+fn watch_follows_a_folder_file_up_the_repository() {
+    let repo = Folder::new();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    std::fs::write(repo.path().join("jixiao.toml"), "year = 2024\n").unwrap();
+    let sub = repo.path().join("部门");
+    std::fs::create_dir(&sub).unwrap();
+    let text = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"培训人数\"\ntarget = \"≥100人\"\nactual = \"100人\"\nweight = 90",
+    )
+    .replacen("year = 2024\n", "", 1);
+    let input = sub.join("p.toml");
+    std::fs::write(&input, text).unwrap();
+    let pdf = sub.join("p.pdf");
+    let mut watcher = Watcher::spawn(
+        &["watch", input.to_str().unwrap()],
+        repo.path().join("watch.log"),
+    );
+    watcher.wait_for(
+        "first render, year from the repository's jixiao.toml",
+        &|| text_if_complete(&pdf).contains("2024"),
+    );
+    std::fs::write(repo.path().join("jixiao.toml"), "year = 2023\n").unwrap();
+    watcher.wait_for("re-render after the upper jixiao.toml changed", &|| {
+        text_if_complete(&pdf).contains("2023")
+    });
+}
