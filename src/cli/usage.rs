@@ -53,8 +53,28 @@ pub fn usage_error(error: clap::Error) -> u8 {
             }
         }
         ErrorKind::ValueValidation => {
+            // Integer parse errors in Chinese first; our own parsers' reasons are Chinese already.
             let reason = std::error::Error::source(&error)
-                .map(|e| format!("：{e}"))
+                .map(|e| {
+                    let english = e.to_string();
+                    match e
+                        .downcast_ref::<std::num::ParseIntError>()
+                        .map(|p| p.kind())
+                    {
+                        Some(
+                            std::num::IntErrorKind::PosOverflow
+                            | std::num::IntErrorKind::NegOverflow,
+                        ) => {
+                            format!("：超出整数范围 ({english})")
+                        }
+                        Some(_) => format!("：应为整数 ({english})"),
+                        // clap's own range check of an integer ("… is not in a..=b").
+                        None if english.contains(" is not in ") => {
+                            format!("：超出允许的范围 ({english})")
+                        }
+                        None => format!("：{english}"),
+                    }
+                })
                 .unwrap_or_default();
             format!("选项 {arg} 的值“{value}”无效{reason}")
         }

@@ -296,3 +296,17 @@ fn an_empty_level_is_asked_for_not_called_unknown() {
         report.problems
     );
 }
+
+/// A year that is not a number is refused in Chinese first.
+#[test]
+fn a_year_that_is_not_a_number_is_refused_in_chinese() {
+    cli(&["rollover", "examples", "--year", "x", "-o", "不会写入"])
+        .run()
+        .code(2)
+        .stderr_has("选项 --year <YEAR> 的值“x”无效：应为整数");
+    cli(&["new", "不会写入.toml", "--year", "99999999999"])
+        .run()
+        .code(2)
+        .stderr_has("超出允许的范围");
+    assert!(!Path::new("不会写入").exists() && !Path::new("不会写入.toml").exists());
+}
