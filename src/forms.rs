@@ -359,19 +359,18 @@ impl PrintOverrides {
                 ("dash", SourceCell::Dash, "印“—”"),
             ]
         };
+        let places = |fixed: &'static str, trimmed: &'static str| {
+            [
+                ("fixed", RateStyle::Fixed, fixed),
+                ("trimmed", RateStyle::Trimmed, trimmed),
+            ]
+        };
         let o = PrintOverrides {
             rate: choose(
                 &raw.rate,
                 "rate",
                 "执行率印法",
-                &[
-                    ("fixed", RateStyle::Fixed, "固定小数位，如 100.00%"),
-                    (
-                        "trimmed",
-                        RateStyle::Trimmed,
-                        "去掉末尾的 0，如 100%、78.44%",
-                    ),
-                ],
+                &places("固定小数位，如 100.00%", "去掉末尾的 0，如 100%、78.44%"),
                 e,
             ),
             source_rate: choose(
@@ -432,20 +431,14 @@ impl PrintOverrides {
                 &raw.weights,
                 "weights",
                 "分值印法",
-                &[
-                    ("fixed", RateStyle::Fixed, "按得分的小数位，如 10.00"),
-                    ("trimmed", RateStyle::Trimmed, "去掉末尾的 0，如 10、2.5"),
-                ],
+                &places("按得分的小数位，如 10.00", "去掉末尾的 0，如 10、2.5"),
                 e,
             ),
             scores: choose(
                 &raw.scores,
                 "scores",
                 "各指标得分印法",
-                &[
-                    ("fixed", RateStyle::Fixed, "固定小数位，如 10.00"),
-                    ("trimmed", RateStyle::Trimmed, "去掉末尾的 0，如 10、0.15"),
-                ],
+                &places("固定小数位，如 10.00", "去掉末尾的 0，如 10、0.15"),
                 e,
             ),
         };

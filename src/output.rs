@@ -129,15 +129,20 @@ pub fn guard_rendered(
         {
             return Err(OutputError::ProjectExtension(output.clone()));
         }
-        let folder = match output.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
+        let folder = folder_of(output);
         if !folder.is_dir() {
-            return Err(OutputError::MissingFolder(folder.to_path_buf()));
+            return Err(OutputError::MissingFolder(folder));
         }
     }
     Ok(())
+}
+
+/// The folder an output goes into (`.` for a bare file name).
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// Write `bytes` to `path` atomically.
@@ -244,10 +249,7 @@ fn prepare(path: &Path, bytes: &[u8]) -> Result<Pending, OutputError> {
     {
         return Err(OutputError::NotAFile(path.to_path_buf()));
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = folder_of(path);
     if !dir.is_dir() {
         if dir.exists() {
             return Err(OutputError::Io {

@@ -32,11 +32,11 @@ const ROOT: u8 = 5;
 
 const DAMAGED: &str = "复合文档结构已损坏（OLE2 compound file damaged）";
 
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
+pub(super) fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
 }
 
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+pub(super) fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
@@ -171,63 +171,61 @@ impl<'a> Compound<'a> {
 
     /// The bytes of a chain of sectors, cut to `size` when given.
     fn chain_bytes(&self, start: u32, size: Option<u64>) -> Result<Vec<u8>, String> {
-        let damaged = || DAMAGED.to_string();
-        if size.is_some_and(|s| s > self.bytes.len() as u64) {
-            return Err(damaged());
-        }
-        let mut out = Vec::new();
-        let mut n = start;
-        let mut steps = 0usize;
-        while n != END_OF_CHAIN {
-            steps += 1;
-            if steps > self.fat.len() + 1 {
-                return Err(damaged());
-            }
-            out.extend_from_slice(self.sector(n).ok_or_else(damaged)?);
-            if size.is_some_and(|s| out.len() as u64 >= s) {
-                break;
-            }
-            n = *self.fat.get(n as usize).ok_or_else(damaged)?;
-        }
-        if let Some(s) = size {
-            if (out.len() as u64) < s {
-                return Err(damaged());
-            }
-            out.truncate(s as usize);
-        }
-        Ok(out)
+        follow(start, size, &self.fat, self.bytes.len(), |n| self.sector(n))
     }
 
     /// The bytes of a small stream, read from the mini stream in 64-byte sectors.
     fn mini_chain_bytes(&self, start: u32, size: u64) -> Result<Vec<u8>, String> {
-        let damaged = || DAMAGED.to_string();
-        let mut out = Vec::new();
-        let mut n = start;
-        let mut steps = 0usize;
-        while out.len() as u64 <= size && n != END_OF_CHAIN {
-            steps += 1;
-            if steps > self.mini_fat.len() + 1 {
-                return Err(damaged());
-            }
-            let at = (n as usize)
-                .checked_mul(self.mini_sector_size)
-                .ok_or_else(damaged)?;
-            let chunk = self
-                .mini_stream
-                .get(at..at + self.mini_sector_size)
-                .ok_or_else(damaged)?;
-            out.extend_from_slice(chunk);
-            if out.len() as u64 >= size {
-                break;
-            }
-            n = *self.mini_fat.get(n as usize).ok_or_else(damaged)?;
-        }
-        if (out.len() as u64) < size {
+        let sector = |n: u32| {
+            let at = (n as usize).checked_mul(self.mini_sector_size)?;
+            self.mini_stream
+                .get(at..at.checked_add(self.mini_sector_size)?)
+        };
+        follow(
+            start,
+            Some(size),
+            &self.mini_fat,
+            self.mini_stream.len(),
+            sector,
+        )
+    }
+}
+
+/// Follow a chain of sectors through `table` (the FAT or the mini FAT), cut to `size` when
+/// given. A chain longer than the table is a cycle, and a size beyond `available` bytes a lie:
+/// both are damage, reported rather than followed.
+fn follow<'b>(
+    start: u32,
+    size: Option<u64>,
+    table: &[u32],
+    available: usize,
+    sector: impl Fn(u32) -> Option<&'b [u8]>,
+) -> Result<Vec<u8>, String> {
+    let damaged = || DAMAGED.to_string();
+    if size.is_some_and(|s| s > available as u64) {
+        return Err(damaged());
+    }
+    let mut out = Vec::new();
+    let mut n = start;
+    let mut steps = 0usize;
+    while n != END_OF_CHAIN {
+        steps += 1;
+        if steps > table.len() + 1 {
             return Err(damaged());
         }
-        out.truncate(size as usize);
-        Ok(out)
+        out.extend_from_slice(sector(n).ok_or_else(damaged)?);
+        if size.is_some_and(|s| out.len() as u64 >= s) {
+            break;
+        }
+        n = *table.get(n as usize).ok_or_else(damaged)?;
     }
+    if let Some(s) = size {
+        if (out.len() as u64) < s {
+            return Err(damaged());
+        }
+        out.truncate(s as usize);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -358,8 +358,7 @@ fn fund_key(text: &str) -> Option<&'static str> {
 /// (`三级指标：`) and a trailing unit or points in brackets (`执行率(%)`, `得分（10分）`,
 /// `全年预算数(万元)`).
 fn column_key(text: &str) -> String {
-    let k = key(text);
-    let k = k.trim_end_matches(':');
+    let k = label_key(text);
     if let Some(open) = k.rfind('(')
         && k.ends_with(')')
         && open > 0
@@ -373,7 +372,7 @@ fn column_key(text: &str) -> String {
             return k[..open].trim_end_matches(':').to_string();
         }
     }
-    k.to_string()
+    k
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -594,11 +593,7 @@ struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn new(cells: Vec<&'a Cell>) -> Self {
-        // A label is the same with a trailing colon (`三级指标：`).
-        let cells: Vec<(&Cell, String)> = cells
-            .into_iter()
-            .map(|c| (c, key(&c.text).trim_end_matches(':').to_string()))
-            .collect();
+        let cells: Vec<(&Cell, String)> = cells.into_iter().map(|c| (c, key_of(c))).collect();
         let used = vec![false; cells.len()];
         Row { cells, used }
     }
@@ -1127,8 +1122,12 @@ fn fund_row(b: &mut Builder, row: &mut Row) {
 }
 
 fn key_of(cell: &Cell) -> String {
-    let k = key(&cell.text);
-    k.trim_end_matches(':').to_string()
+    label_key(&cell.text)
+}
+
+/// A label's key without a trailing colon: `三级指标：` is `三级指标`.
+fn label_key(text: &str) -> String {
+    key(text).trim_end_matches(':').to_string()
 }
 
 fn goal_row(b: &mut Builder, row: &mut Row) {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::cfb::Compound;
+use super::cfb::{Compound, u16_at, u32_at};
 use super::grid::{self, Cell, Grid, Number};
 use super::xlsx::{builtin_format, is_date_format, serial_date};
 
@@ -88,14 +88,6 @@ impl<'a> Iterator for Records<'a> {
 
 fn records(data: &[u8], pos: usize) -> Records<'_> {
     Records { data, pos }
-}
-
-fn u16_at(b: &[u8], at: usize) -> Option<u16> {
-    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
-}
-
-fn u32_at(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
 }
 
 struct SheetEntry {

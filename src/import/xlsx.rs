@@ -472,11 +472,11 @@ fn sheet_grid(
                         Some(d) => (d, None),
                         None => (grid::shortest(v), None),
                     },
-                    Ok(v) if v.is_finite() => match Number::from_text(value, percent, decimals) {
+                    // `from_text` refuses what is not a finite number: kept as text.
+                    _ => match Number::from_text(value, percent, decimals) {
                         Some(n) => (n.text.clone(), Some(n)),
                         None => (value.to_string(), None),
                     },
-                    _ => (value.to_string(), None),
                 },
             };
             if text.trim().is_empty() {
