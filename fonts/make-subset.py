@@ -18,6 +18,11 @@ Sources (Debian bookworm packages, versions used for the committed files):
       usr/share/doc/fonts-noto-cjk/copyright (SIL OFL 1.1 text)
       -> NotoSerifCJKsc-Subset.otf, LICENSE-Noto-CJK.txt
 
+  fonts-liberation2     2.1.5-1
+      usr/share/fonts/truetype/liberation2/LiberationSerif-{Regular,Bold}.ttf
+      usr/share/doc/fonts-liberation2/copyright (SIL OFL 1.1 text)
+      -> JixiaoLatinSerif-Regular.ttf, JixiaoLatinSerif-Bold.ttf, LICENSE-Liberation.txt
+
 What the subset contains (see wanted_codepoints()):
   * every character encodable in Python's 'gbk' codec, U+0080 and above,
     that FandolSong-Regular.otf has no cmap entry for (about 13,000, nearly all
@@ -26,7 +31,13 @@ What the subset contains (see wanted_codepoints()):
     and rare name characters (犇 喆 堃 赟 昇 玥 珺 琤), whether or not Fandol has them;
   * plus printable ASCII and U+00A0, so that the font is usable on its own.
   Only U+2252 (≒, GBK A850) is missing: Noto Serif CJK SC has no glyph for it.
-  Options: all layout features ('*'), no hinting, subroutines kept
+  The Latin faces (see LATIN_CHARS) hold only printable ASCII, U+00A0 and
+  ≥ ≤: the templates list them first, so digits, Latin letters and ≥ ≤ print
+  in Liberation Serif's Times-metric glyphs (upright ≥ ≤ with a level bar, as
+  the published forms print them) and everything else falls back to
+  FandolSong. They are renamed "Jixiao Latin Serif": a subset is a Modified
+  Version under the OFL, and "Liberation" is a Reserved Font Name.
+  CJK options: all layout features ('*'), no hinting, subroutines kept
   (--desubroutinize was measured: it makes the file ~1 MB larger), all name
   records kept. One deviation from plain pyftsubset: the 'locl' feature is
   trimmed to the lookups the SC face itself uses (language ZHS and the default
@@ -42,6 +53,8 @@ How to rerun (needs: python3, `pip install fonttools`, apt-get + dpkg-deb):
       unpacks them with `dpkg-deb -x` (installs nothing, pulls no dependencies);
   python3 fonts/make-subset.py --texlive-root / --noto-root /
       uses the installed packages (or any dir where a .deb was unpacked);
+  python3 fonts/make-subset.py --latin-only
+      rebuilds only the two Latin faces (downloads fonts-liberation2 only);
   python3 fonts/make-subset.py --report
       only prints names / cmap sizes / coverage of the fonts in this folder.
   --with-sans additionally builds NotoSansCJKsc-Subset.otf from
@@ -74,10 +87,19 @@ FANDOL_FILES = [
 ]
 NOTO_DIR = "usr/share/fonts/opentype/noto"
 NOTO_COPYRIGHT = "usr/share/doc/fonts-noto-cjk/copyright"
+LIBERATION_DIR = "usr/share/fonts/truetype/liberation2"
+LIBERATION_COPYRIGHT = "usr/share/doc/fonts-liberation2/copyright"
+# (source file, output file, style) of the Latin faces; only the weights the forms use.
+LATIN_FACES = [
+    ("LiberationSerif-Regular.ttf", "JixiaoLatinSerif-Regular.ttf", "Regular"),
+    ("LiberationSerif-Bold.ttf", "JixiaoLatinSerif-Bold.ttf", "Bold"),
+]
+LATIN_FAMILY = "Jixiao Latin Serif"
 
 EXPECTED_VERSIONS = {
     "texlive-lang-chinese": "2022.20230122-1",
     "fonts-noto-cjk": "1:20220127+repack1-1",
+    "fonts-liberation2": "2.1.5-1",
 }
 
 # Symbols always put into the subset (whether or not Fandol has them).
@@ -93,6 +115,11 @@ EXTRA_RANGES = [
     (0x3220, 0x3229),  # ㈠-㈩
 ]
 RARE_NAME_CHARS = "犇喆堃赟昇玥珺琤"
+
+# What the Latin faces cover, and so what they print: the templates list them before the CJK
+# faces, so any character added here stops coming from FandolSong. ± × ÷ ° ‰ ％ and the CJK
+# quotes/dashes stay with FandolSong, full-width as in the published (宋体) forms.
+LATIN_CHARS = [*range(0x20, 0x7F), 0xA0, 0x2264, 0x2265]
 
 # Characters of the report table.
 PROBE_CHARS = "≥≤犇喆堃赟"
@@ -210,14 +237,15 @@ def write_fandol_licence(texlive_root, out_dir):
         f.write(header + readme.rstrip() + "\n\n===== COPYING (texmf-dist/doc/fonts/fandol/COPYING) =====\n\n" + copying)
 
 
-def ofl_text(copyright_path):
-    """The SIL-1.1 'License:' stanza of a Debian machine-readable copyright file."""
+def ofl_text(copyright_path, licence="SIL-1.1"):
+    """The body of the first 'License: LICENCE' field that has one in a Debian
+    machine-readable copyright file (Noto: a stand-alone stanza; Liberation:
+    the field of its Files: stanza)."""
     lines, inside = [], False
     with open(copyright_path, encoding="utf-8") as f:
         for line in f:
             if not inside:
-                # The stand-alone stanza, not the "License:" field of a Files: stanza.
-                inside = line.rstrip() == "License: SIL-1.1"
+                inside = line.rstrip() == f"License: {licence}"
                 continue
             if not line.startswith(" "):
                 if lines:
@@ -227,7 +255,7 @@ def ofl_text(copyright_path):
             body = line[1:].rstrip("\n")
             lines.append("" if body == "." else body)
     if not lines:
-        raise SystemExit(f"no SIL-1.1 licence text in {copyright_path}")
+        raise SystemExit(f"no {licence} licence text in {copyright_path}")
     return "\n".join(lines).strip("\n") + "\n"
 
 
@@ -244,6 +272,71 @@ def write_noto_licence(noto_root, notice, out_dir):
         """)
     with open(os.path.join(out_dir, "LICENSE-Noto-CJK.txt"), "w", encoding="utf-8") as f:
         f.write(header + ofl_text(os.path.join(noto_root, NOTO_COPYRIGHT)))
+
+
+def rename(font, style, source_name):
+    """Give a Latin face its own name (OFL: a Modified Version may not use the
+    Reserved Font Name "Liberation"); the copyright and licence records stay."""
+    records = {
+        1: LATIN_FAMILY,
+        2: style,
+        3: f"{LATIN_FAMILY} {style}; subset of {source_name}",
+        4: LATIN_FAMILY if style == "Regular" else f"{LATIN_FAMILY} {style}",
+        6: LATIN_FAMILY.replace(" ", "") + "-" + style,
+        10: (f"Subset of {source_name} (printable ASCII, U+00A0, U+2264, U+2265) "
+             "made by jixiao's fonts/make-subset.py; renamed because Liberation "
+             "is a Reserved Font Name. Licensed under the SIL Open Font License 1.1."),
+    }
+    name = font["name"]
+    for name_id, text in records.items():
+        name.removeNames(nameID=name_id)
+        name.setName(text, name_id, 3, 1, 0x409)
+        name.setName(text, name_id, 1, 0, 0)
+    for name_id in (16, 17, 21, 22):  # typographic names would still say Liberation
+        name.removeNames(nameID=name_id)
+
+
+def make_latin(liberation_root, out_dir):
+    """The two Latin faces: subsets of Liberation Serif, renamed, hinting dropped."""
+    version = None
+    for source, target, style in LATIN_FACES:
+        font = TTFont(os.path.join(liberation_root, LIBERATION_DIR, source))
+        version = font["name"].getDebugName(5)
+        opts = subset.Options()
+        opts.hinting = False
+        opts.name_IDs = ["*"]
+        opts.name_languages = ["*"]
+        opts.name_legacy = True
+        opts.notdef_outline = True
+        sub = subset.Subsetter(options=opts)
+        sub.populate(unicodes=LATIN_CHARS)
+        sub.subset(font)
+        rename(font, style, f"Liberation Serif {style} ({version})")
+        font.recalcTimestamp = False  # keep head.modified: reruns give identical bytes
+        out_path = os.path.join(out_dir, target)
+        font.save(out_path)
+        got = set(TTFont(out_path, lazy=True).getBestCmap())
+        missing = sorted(set(LATIN_CHARS) - got)
+        print(f"{target}: {len(got)} cmap entries, {os.path.getsize(out_path)} bytes; "
+              f"not in source font: {missing or 'none'}")
+    notice = TTFont(os.path.join(liberation_root, LIBERATION_DIR, LATIN_FACES[0][0]),
+                    lazy=True)["name"].getDebugName(0)
+    header = (
+        "Jixiao Latin Serif (JixiaoLatinSerif-Regular.ttf, JixiaoLatinSerif-Bold.ttf)\n"
+        f"{notice}\n" + textwrap.dedent(f"""\
+        This Font Software is licensed under the SIL Open Font License, Version 1.1.
+        Reserved Font Names: Liberation (Red Hat), Arimo, Tinos and Cousine (Google).
+        The two files in this folder are a Modified Version of Liberation Serif
+        Regular and Bold ({version}, Debian package fonts-liberation2, upstream
+        github.com/liberationfonts): a glyph subset (printable ASCII, U+00A0,
+        U+2264, U+2265), hinting removed, made with fontTools by make-subset.py,
+        and renamed "Jixiao Latin Serif" because a Modified Version may not use
+        the Reserved Font Name.
+
+        """))
+    with open(os.path.join(out_dir, "LICENSE-Liberation.txt"), "w", encoding="utf-8") as f:
+        f.write(header + ofl_text(os.path.join(liberation_root, LIBERATION_COPYRIGHT),
+                                  "SIL-OFL-1.1"))
 
 
 def report(out_dir):
@@ -268,6 +361,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--texlive-root", help="root where texlive-lang-chinese is installed/unpacked")
     ap.add_argument("--noto-root", help="root where fonts-noto-cjk is installed/unpacked")
+    ap.add_argument("--liberation-root",
+                    help="root where fonts-liberation2 is installed/unpacked")
+    ap.add_argument("--latin-only", action="store_true",
+                    help="only rebuild the Latin faces (JixiaoLatinSerif-*.ttf)")
     ap.add_argument("--out", default=HERE, help="output folder (default: this script's folder)")
     ap.add_argument("--with-sans", action="store_true", help="also build NotoSansCJKsc-Subset.otf")
     ap.add_argument("--keep-all-locl", action="store_true", help="do not trim the locl feature")
@@ -279,9 +376,13 @@ def main():
         return
 
     with tempfile.TemporaryDirectory(prefix="fonts-") as tmp:
+        os.makedirs(args.out, exist_ok=True)
+        make_latin(args.liberation_root or fetch_deb("fonts-liberation2", tmp), args.out)
+        if args.latin_only:
+            report(args.out)
+            return
         tl = args.texlive_root or fetch_deb("texlive-lang-chinese", tmp)
         noto = args.noto_root or fetch_deb("fonts-noto-cjk", tmp)
-        os.makedirs(args.out, exist_ok=True)
 
         for name in FANDOL_FILES:
             shutil.copyfile(os.path.join(tl, FANDOL_DIR, name), os.path.join(args.out, name))

@@ -309,6 +309,17 @@ fn missing_glyphs_reports_uncovered_chars() {
     assert_eq!(e.missing_glyphs("a\u{E000} \t\n\u{E000}"), vec!['\u{E000}']);
 }
 
+/// Every symbol the forms print (the seeds' and examples' ≥ ≤ ＞ ＜ ％ ‰ ° ± × ÷ ㎡ → ① …) has a
+/// glyph in the embedded fonts: the Latin face covers ASCII and ≥ ≤ only, the rest falls back.
+#[test]
+fn every_form_symbol_has_a_glyph() {
+    let symbols = "≥≤＞＜＝％‰°±×÷㎡℃→·—–…“”‘’、。，；：？！（）【】《》〔〕①②③④ⅠⅡ㈠№￥\
+                   0123456789.%/+-=<>()ABCXYZabcxyz";
+    assert_eq!(engine().missing_glyphs(symbols), Vec::<char>::new());
+}
+
+/// The families `common.typ` names in its font lists (`#let font-… = ("…", …)`) are all
+/// registered: a wrong name would silently fall back to the next family.
 #[test]
 fn font_families_used_by_common_typ_are_registered() {
     let families: Vec<_> = engine()
@@ -316,11 +327,22 @@ fn font_families_used_by_common_typ_are_registered() {
         .iter()
         .map(|f| f.family.to_lowercase())
         .collect();
-    for fam in ["fandolsong", "fandolhei", "noto serif cjk sc"] {
-        assert!(
-            families.iter().any(|f| f == fam),
-            "{fam} not among {families:?}"
+    let common = std::str::from_utf8(TEMPLATES.get_file("common.typ").unwrap().contents()).unwrap();
+    let mut named = vec![];
+    for line in common.lines().filter(|l| l.starts_with("#let font-")) {
+        let list = &line[line.find('(').unwrap() + 1..line.rfind(')').unwrap()];
+        named.extend(
+            list.split(',')
+                .map(|f| f.trim().trim_matches('"').to_lowercase()),
         );
+    }
+    assert!(
+        named.contains(&"jixiao latin serif".to_string()),
+        "{named:?}"
+    );
+    assert!(named.len() >= 7, "{named:?}");
+    for fam in named {
+        assert!(families.contains(&fam), "{fam} not among {families:?}");
     }
 }
 

@@ -12,6 +12,7 @@ mod bad_input;
 mod corpus;
 mod golden;
 mod import;
+mod printing;
 mod properties;
 mod render;
 mod scoring_rules;

@@ -15,7 +15,7 @@ fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-fn examples() -> Vec<PathBuf> {
+pub(crate) fn examples() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in std::fs::read_dir("examples").unwrap() {
         let dir = dir.unwrap().path();
@@ -432,18 +432,19 @@ fn pdfa_uses_the_filing_date() {
 }
 
 /// One word of a PDF as poppler's `pdftotext -bbox` places it (points, origin top left).
-struct Word {
-    page: usize,
-    page_width: f64,
-    page_height: f64,
-    x_min: f64,
-    x_max: f64,
-    y_max: f64,
-    text: String,
+pub(crate) struct Word {
+    pub page: usize,
+    pub page_width: f64,
+    pub page_height: f64,
+    pub x_min: f64,
+    pub x_max: f64,
+    pub y_min: f64,
+    pub y_max: f64,
+    pub text: String,
 }
 
 /// Every word of a PDF with its box, read back by `pdftotext -bbox`.
-fn words(pdf: &std::path::Path) -> Vec<Word> {
+pub(crate) fn words(pdf: &std::path::Path) -> Vec<Word> {
     pdftotext(pdf); // installs poppler on a fresh machine
     let out = std::process::Command::new("pdftotext")
         .args(["-bbox", pdf.to_str().unwrap(), "-"])
@@ -472,6 +473,7 @@ fn words(pdf: &std::path::Path) -> Vec<Word> {
                 page_height: height,
                 x_min: attr(line, "xMin"),
                 x_max: attr(line, "xMax"),
+                y_min: attr(line, "yMin"),
                 y_max: attr(line, "yMax"),
                 text,
             });
@@ -482,7 +484,7 @@ fn words(pdf: &std::path::Path) -> Vec<Word> {
 }
 
 /// Text of one page (1-based) of a PDF.
-fn page_text(pdf: &std::path::Path, page: usize) -> String {
+pub(crate) fn page_text(pdf: &std::path::Path, page: usize) -> String {
     pdftotext(pdf); // installs poppler on a fresh machine
     let n = page.to_string();
     let out = std::process::Command::new("pdftotext")
@@ -918,8 +920,9 @@ fn rebundle_with_one_engine_matches_a_fresh_engine() {
         let checked = jixiao::check(&[folder.path().to_path_buf()], &forms).unwrap();
         let ordered = jixiao::document::bundle_order(&checked.reports);
         let compiled = jixiao::document::compile_bundle(engine, &ordered, true).unwrap();
+        // runs are separated by U+001F; "2345次" is two runs (Latin digits, Song 次)
         let text: String = (0..compiled.page_count())
-            .map(|p| compiled.page_text(p))
+            .map(|p| compiled.page_text(p).replace('\u{1f}', ""))
             .collect();
         (to_pdf(&compiled, &meta).unwrap(), text)
     };
