@@ -1,9 +1,9 @@
 //! Print fidelity (issue 16): digits, Latin letters and ≥ ≤ in the Times-like Latin face (upright
 //! ≥ ≤ with a level bar, as the published 宋体 forms print them), 三级 names as wide as the seeds
-//! print them on one line.
+//! print them on one line, and the bundle's unnumbered cover.
 
 use crate::common::*;
-use crate::render::{Word, examples, words};
+use crate::render::{Word, examples, page_text, words};
 
 use std::path::Path;
 
@@ -310,4 +310,36 @@ fn level3_names_of_ten_characters_print_on_one_line() {
             );
         }
     }
+}
+
+/// A bundle's cover carries no page number and is not counted: the 汇总表 is 第 1 页 and
+/// 共 Y 页 counts the 汇总表 and the forms.
+#[test]
+fn bundle_cover_is_unnumbered_and_the_summary_is_page_one() {
+    let folder = Folder::new();
+    let pdf = folder.path().join("b.pdf");
+    // --draft: the transcribed 重庆 forms carry the published forms' errors
+    let (code, _, stderr) = jixiao(&[
+        "bundle",
+        "examples/chongqing",
+        "--draft",
+        "-o",
+        pdf.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let n = pages(&pdf);
+    assert!(n >= 10, "{n} pages: cover, 汇总表, eight forms");
+    let cover = page_text(&pdf, 1);
+    assert!(cover.contains("2020年度项目支出绩效自评表汇编"), "{cover}");
+    assert!(
+        !cover.contains('页'),
+        "the cover carries a page number: {cover}"
+    );
+    let numbered = n - 1;
+    assert!(
+        page_text(&pdf, 2).contains(&format!("第 1 页 共 {numbered} 页")),
+        "{}",
+        page_text(&pdf, 2)
+    );
+    assert!(page_text(&pdf, n).contains(&format!("第 {numbered} 页 共 {numbered} 页")));
 }
