@@ -186,6 +186,8 @@ pub struct BundleDocument {
 /// One 汇总表 row.
 #[derive(Debug, Clone, Serialize)]
 pub struct SummaryRow {
+    /// 序号: the project's 项目序号 (`serial`) as written, else counted on (see [`summary_numbers`]).
+    pub number: String,
     pub name: String,
     pub implementer: String,
     /// 全年预算数.
@@ -208,6 +210,37 @@ pub struct SummaryTotals {
     pub rate: String,
 }
 
+/// The 汇总表's 序号 of each project (in bundle order): its 项目序号 where it has one — the
+/// bundle is ordered by it, so the 序号 is the number the project is known by — else one more
+/// than the last whole-number 序号 above it (1 at the top), so projects without one keep
+/// counting after those with one (3, 7, 12, 13, 14).
+fn summary_numbers(reports: &[&Report]) -> Vec<String> {
+    let mut last = Decimal::ZERO;
+    reports
+        .iter()
+        .map(|r| {
+            let serial = r
+                .project
+                .as_ref()
+                .and_then(|p| p.info.serial.as_deref())
+                .map(str::trim)
+                .filter(|s| !s.is_empty());
+            match serial {
+                Some(serial) => {
+                    if let Some(n) = decimal::parse(serial).filter(|n| n.fract().is_zero()) {
+                        last = n;
+                    }
+                    serial.to_string()
+                }
+                None => {
+                    last = last.checked_add(Decimal::ONE).unwrap_or(last);
+                    last.normalize().to_string()
+                }
+            }
+        })
+        .collect()
+}
+
 /// The cover and 汇总表 data of a bundle as JSON (the serialisation of [`bundle_document`]).
 pub fn bundle_data(reports: &[&Report], draft: bool) -> Value {
     serde_json::to_value(bundle_document(reports, draft)).unwrap_or(Value::Null)
@@ -226,10 +259,12 @@ pub fn bundle_document(reports: &[&Report], draft: bool) -> BundleDocument {
     let fmt = |d: Option<Decimal>| d.map(|d| decimal::fixed(d, 2)).unwrap_or_default();
     let projects: Vec<SummaryRow> = reports
         .iter()
-        .map(|r| {
+        .zip(summary_numbers(reports))
+        .map(|(r, number)| {
             let p = r.project.as_ref();
             let f = r.funds.as_ref();
             SummaryRow {
+                number,
                 name: p.map(|p| p.info.name.clone()).unwrap_or_default(),
                 implementer: p.map(|p| p.info.implementer.clone()).unwrap_or_default(),
                 budget: fmt(f.and_then(|f| f.total.budget)),

@@ -1155,7 +1155,14 @@ fn summary_grid(data: &serde_json::Value, draft: bool) -> Grid {
     let empty = Vec::new();
     let projects = data["projects"].as_array().unwrap_or(&empty);
     for (i, p) in projects.iter().enumerate() {
-        g.at(0, Value::Number(i as f64 + 1.0), Look::number("0".into()));
+        // 序号 as the PDF prints it (the 项目序号): a whole number as a number, other text as text
+        match decimal::parse(&s(&p["number"])).filter(|n| n.fract().is_zero()) {
+            Some(n) => g.at(0, number(Some(n)), Look::number("0".into())),
+            None if s(&p["number"]).is_empty() => {
+                g.at(0, Value::Number(i as f64 + 1.0), Look::number("0".into()))
+            }
+            None => g.at(0, text(s(&p["number"])), Look::center()),
+        }
         g.at(1, text(s(&p["name"])), Look::text());
         g.at(2, text(s(&p["implementer"])), Look::text());
         g.at(3, number(amount(&p["budget"])), two());

@@ -1,6 +1,6 @@
 //! Print fidelity (issue 16): digits, Latin letters and ≥ ≤ in the Times-like Latin face (upright
 //! ≥ ≤ with a level bar, as the published 宋体 forms print them), 三级 names as wide as the seeds
-//! print them on one line, and the bundle's unnumbered cover.
+//! print them on one line, the bundle's unnumbered cover and the 汇总表's 序号.
 
 use crate::common::*;
 use crate::render::{Word, examples, page_text, words};
@@ -313,7 +313,7 @@ fn level3_names_of_ten_characters_print_on_one_line() {
 }
 
 /// A bundle's cover carries no page number and is not counted: the 汇总表 is 第 1 页 and
-/// 共 Y 页 counts the 汇总表 and the forms.
+/// 共 Y 页 counts the 汇总表 and the forms. The 汇总表's 序号 are the 重庆 projects' 项目序号.
 #[test]
 fn bundle_cover_is_unnumbered_and_the_summary_is_page_one() {
     let folder = Folder::new();
@@ -342,4 +342,82 @@ fn bundle_cover_is_unnumbered_and_the_summary_is_page_one() {
         page_text(&pdf, 2)
     );
     assert!(page_text(&pdf, n).contains(&format!("第 {numbered} 页 共 {numbered} 页")));
+    // the words of the 序号 column: left of the 项目名称 header, in reading order
+    let words = words(&pdf);
+    let summary: Vec<&Word> = words.iter().filter(|w| w.page == 2).collect();
+    let name_header = summary.iter().find(|w| w.text == "项目名称").unwrap();
+    let serials: Vec<&str> = summary
+        .iter()
+        .filter(|w| w.x_max < name_header.x_min && w.text.parse::<u32>().is_ok())
+        .map(|w| w.text.as_str())
+        .collect();
+    assert_eq!(serials, ["2", "5", "8", "10", "15", "19", "20", "25"]);
+}
+
+/// The A-column numbers of the first sheet of an xlsx (the 汇总表's 序号), read with the zip
+/// reader jixiao itself uses.
+fn first_sheet_serials(xlsx: &Path) -> Vec<String> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(xlsx).unwrap()).unwrap();
+    let mut xml = String::new();
+    zip.by_name("xl/worksheets/sheet1.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml.split("<c r=\"A")
+        .skip(1)
+        .map(|c| &c[..c.find("</c>").unwrap_or(c.len())])
+        .filter(|c| !c.contains("t=\"s\"") && c.contains("<v>"))
+        .map(|c| c[c.find("<v>").unwrap() + 3..c.find("</v>").unwrap()].to_string())
+        .collect()
+}
+
+/// The 汇总表's 序号 is each project's 项目序号 (the bundle is in that order); projects without
+/// one keep counting after the last: 3, 7, 12, 13, 14 — in the PDF and in the xlsx.
+#[test]
+fn summary_numbers_are_the_projects_serials() {
+    let folder = Folder::new();
+    let indicator =
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥10\"\nactual = \"10\"\nweight = 90";
+    for (file, name, serial) in [
+        ("a.toml", "项目甲", Some(12)),
+        ("b.toml", "项目乙", Some(3)),
+        ("c.toml", "项目丙", Some(7)),
+        ("d.toml", "项目丁", None),
+        ("e.toml", "项目戊", None),
+    ] {
+        let serial = serial
+            .map(|s| format!("\nserial = {s}"))
+            .unwrap_or_default();
+        let text = project("", indicator)
+            .replace("name = \"测试项目\"", &format!("name = \"{name}\"{serial}"));
+        folder.write(file, &text);
+    }
+    let pdf = folder.path().join("b.pdf");
+    let dir = folder.path().to_str().unwrap();
+    let (code, _, stderr) = jixiao(&["bundle", dir, "-o", pdf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let summary = page_text(&pdf, 2);
+    let rows: Vec<&str> = summary
+        .lines()
+        .filter(|l| l.contains("项目") && l.contains("测试单位"))
+        .collect();
+    let expected = [
+        "3 项目乙 测试单位",
+        "7 项目丙 测试单位",
+        "12 项目甲 测试单位",
+        "13 项目丁 测试单位",
+        "14 项目戊 测试单位",
+    ];
+    assert_eq!(rows.len(), expected.len(), "{summary}");
+    for (row, start) in rows.iter().zip(expected) {
+        assert!(
+            row.starts_with(start),
+            "{row:?} should start {start:?}\n{summary}"
+        );
+    }
+    let xlsx = folder.path().join("b.xlsx");
+    let (code, _, stderr) = jixiao(&["bundle", dir, "-o", xlsx.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(first_sheet_serials(&xlsx), ["3", "7", "12", "13", "14"]);
 }
