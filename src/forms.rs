@@ -49,6 +49,10 @@ pub struct FormSpec {
     pub id: String,
     pub name: String,
     pub title: String,
+    /// The amount unit the form's published seed prints (`"万元"` or `"元"`), the default of a
+    /// project whose files give no `unit`; 万元 when a user form leaves it out.
+    #[serde(default)]
+    pub unit: Option<toml::Spanned<String>>,
     #[serde(default)]
     pub scoring: RawScoring,
     #[serde(default)]
@@ -120,6 +124,19 @@ fn parse_form(text: &str, origin: FormOrigin, path: &str) -> Result<FormSpec, Fo
             message: format!(
                 "fund_rows 中 key“{}”出现了两次，每个资金行只能有一行",
                 twice[0]
+            ),
+        });
+    }
+    if let Some(u) = &spec.unit
+        && crate::model::AmountUnit::parse(u.get_ref()).is_none()
+    {
+        let file = crate::source::SourceFile::new(PathBuf::new(), text.to_string());
+        let (line, column) = file.line_col(u.span().start);
+        return Err(FormError::Invalid {
+            path: path.to_string(),
+            message: format!(
+                "第 {line} 行第 {column} 列：金额单位 unit“{}”无效，应为“万元”或“元”",
+                u.get_ref()
             ),
         });
     }
@@ -604,6 +621,14 @@ impl Forms {
 }
 
 impl FormSpec {
+    /// The unit of a project that sets none: the form's `unit`, else 万元.
+    pub fn amount_unit(&self) -> crate::model::AmountUnit {
+        self.unit
+            .as_ref()
+            .and_then(|u| crate::model::AmountUnit::parse(u.get_ref()))
+            .unwrap_or(crate::model::AmountUnit::Wanyuan)
+    }
+
     /// The folder of a user form (None for built-ins).
     pub fn dir(&self) -> Option<&Path> {
         match &self.origin {

@@ -10,6 +10,7 @@ use crate::policy::read_decimal_exact;
 use crate::problem::{Code, Problem};
 use crate::raw::{NumText, RawFile, RawFundRow, RawProjectInfo, RawTier, S};
 use crate::source::{FileId, Loc, Sources};
+use crate::spelling::Suffix;
 use crate::target::Comparator;
 
 /// A value with the place it was written.
@@ -58,6 +59,15 @@ pub enum AmountUnit {
 }
 
 impl AmountUnit {
+    /// `"万元"` or `"元"`, as `unit` is written.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "万元" => Some(AmountUnit::Wanyuan),
+            "元" => Some(AmountUnit::Yuan),
+            _ => None,
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             AmountUnit::Wanyuan => "万元",
@@ -239,6 +249,10 @@ impl<'r> Layers<'r> {
 /// Builds a [`Project`] from a project file and its optional folder defaults.
 pub struct Builder<'a> {
     sources: &'a Sources,
+    /// The forms whose `unit` is the default of a project that gives none.
+    forms: Option<&'a crate::forms::Forms>,
+    /// The unit of the project being built, for reading its amounts.
+    unit: AmountUnit,
     pub problems: Vec<Problem>,
 }
 
@@ -246,8 +260,16 @@ impl<'a> Builder<'a> {
     pub fn new(sources: &'a Sources) -> Self {
         Builder {
             sources,
+            forms: None,
+            unit: AmountUnit::Wanyuan,
             problems: Vec::new(),
         }
+    }
+
+    /// Take the default `unit` of a project from its form among `forms`.
+    pub fn with_forms(mut self, forms: &'a crate::forms::Forms) -> Self {
+        self.forms = Some(forms);
+        self
     }
 
     fn loc(file: FileId, span: std::ops::Range<usize>) -> Loc {
@@ -273,12 +295,13 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A number field; a text may end in the unit or 分 that `suffix` allows.
     fn decimal(
         &mut self,
         v: &Spanned<NumText>,
         file: FileId,
         path: String,
-        what: &str,
+        (what, suffix): (&str, Suffix),
     ) -> Option<Field<Decimal>> {
         let loc = Self::loc(file, v.span());
         // `""` is a cell still to fill (a rolled-over file, a fresh scaffold), not a bad number.
@@ -288,16 +311,31 @@ impl<'a> Builder<'a> {
             );
             return None;
         }
-        match read_decimal_exact(v.get_ref(), &v.span(), self.sources.get(file)) {
-            Ok(value) => Some(Field { value, loc }),
+        let read = match v.get_ref() {
+            NumText::Text(t) => crate::spelling::read(t, suffix),
+            number => read_decimal_exact(number, &v.span(), self.sources.get(file)).map(|value| {
+                crate::spelling::Reading {
+                    value,
+                    converted_from: None,
+                }
+            }),
+        };
+        match read {
+            Ok(r) => {
+                let shown = self.literal(v, file).value;
+                if let Some(message) = crate::spelling::converted(what, &shown, &r, suffix) {
+                    let p = Problem::new(Code::AmountConverted, path, message);
+                    self.problems.push(p.at(Some(loc.clone())));
+                }
+                Some(Field {
+                    value: r.value,
+                    loc,
+                })
+            }
             Err(NumberError::Invalid) => {
                 let shown = self.literal(v, file).value;
-                // The separator hint only where there is a separator to get wrong.
-                let hint = if shown.contains([',', '，']) {
-                    "；千分位逗号须三位一组，如 2,243,764"
-                } else {
-                    ""
-                };
+                let key = path.rsplit('.').next().unwrap_or(&path);
+                let hint = crate::spelling::invalid_hint(&shown, key, suffix);
                 self.problems.push(
                     Problem::new(
                         Code::InvalidNumber,
@@ -330,10 +368,10 @@ impl<'a> Builder<'a> {
         v: &Spanned<NumText>,
         file: FileId,
         path: String,
-        what: &str,
+        (what, suffix): (&str, Suffix),
         max: Decimal,
     ) -> Option<Field<Decimal>> {
-        let d = self.decimal(v, file, path.clone(), what)?;
+        let d = self.decimal(v, file, path.clone(), (what, suffix))?;
         if d.value.abs() > max {
             self.problems.push(out_of_range(
                 path,
@@ -363,10 +401,11 @@ impl<'a> Builder<'a> {
         if text.is_empty() {
             return None; // `""`: not printed (a rolled-over file)
         }
+        // "78%"; a printed score may end in 分 ("10.00分", as the 昌吉 seed prints it).
         let number = if percent {
             text.trim_end_matches(['%', '％']).trim_end()
         } else {
-            text
+            text.strip_suffix('分').unwrap_or(text).trim_end()
         };
         match crate::decimal::parse_exact(number) {
             Ok(value) => Some(Stated {
@@ -435,9 +474,12 @@ impl<'a> Builder<'a> {
             Some((f, file)) => (f.get_ref().clone(), Some(Self::loc(file, f.span()))),
             None => ("mof-2020".to_string(), None),
         };
-        let unit = self.unit(layers);
+        let unit = self.unit(layers, &form);
+        self.unit = unit;
         let info = self.info(layers, &file_start);
         let funds = self.funds(layers);
+        self.problems
+            .extend(crate::scale::funds(&funds.sources, unit));
         let planned = layers
             .get(|r| r.goals.as_ref()?.planned.as_ref())
             .map(|(v, f)| self.text(v, f));
@@ -530,14 +572,19 @@ impl<'a> Builder<'a> {
         v as i32
     }
 
-    fn unit(&mut self, layers: Layers) -> AmountUnit {
+    /// `unit` of the project or its folder, else the form's (上海 prints 元), else 万元.
+    fn unit(&mut self, layers: Layers, form: &str) -> AmountUnit {
+        let form_unit = self
+            .forms
+            .and_then(|f| f.get(form))
+            .map_or(AmountUnit::Wanyuan, |f| f.amount_unit());
         let Some((u, file)) = layers.get(|r| r.unit.as_ref()) else {
-            return AmountUnit::Wanyuan;
+            return form_unit;
         };
-        match u.get_ref().as_str() {
-            "万元" => AmountUnit::Wanyuan,
-            "元" => AmountUnit::Yuan,
-            other => {
+        match AmountUnit::parse(u.get_ref()) {
+            Some(unit) => unit,
+            None => {
+                let other = u.get_ref();
                 self.problems.push(
                     Problem::new(
                         Code::InvalidValue,
@@ -546,7 +593,7 @@ impl<'a> Builder<'a> {
                     )
                     .at(Some(Self::loc(file, u.span()))),
                 );
-                AmountUnit::Wanyuan
+                form_unit
             }
         }
     }
@@ -733,7 +780,8 @@ impl<'a> Builder<'a> {
     ) -> Option<Field<Decimal>> {
         let v = v.as_ref()?;
         let path = format!("funds.{key}.{field}");
-        let d = self.bounded(v, file, path.clone(), "金额", MAX_AMOUNT)?;
+        let suffix = Suffix::Amount(self.unit);
+        let d = self.bounded(v, file, path.clone(), ("金额", suffix), MAX_AMOUNT)?;
         if d.value < Decimal::ZERO {
             self.problems.push(
                 Problem::new(
@@ -900,7 +948,13 @@ impl<'a> Builder<'a> {
     /// 分值: required where applicable, within 0…100.
     fn weight(&mut self, row: &Row, v: &S<NumText>) -> Option<Field<Decimal>> {
         let weight = match v {
-            Some(v) => self.bounded(v, row.file, row.path("weight"), "分值", MAX_WEIGHT),
+            Some(v) => self.bounded(
+                v,
+                row.file,
+                row.path("weight"),
+                ("分值", Suffix::Points),
+                MAX_WEIGHT,
+            ),
             None => {
                 if row.applicable {
                     self.missing(&row.path("weight"), "分值", Some(row.loc.clone()));
@@ -922,7 +976,13 @@ impl<'a> Builder<'a> {
     /// A stated 得分: optional (`""` is absent, as a rolled-over file leaves it), within 0…100.
     fn indicator_score(&mut self, row: &Row, v: &S<NumText>) -> Option<Field<Decimal>> {
         let v = v.as_ref().filter(|v| !is_blank(v))?;
-        self.bounded(v, row.file, row.path("score"), "得分", MAX_WEIGHT)
+        self.bounded(
+            v,
+            row.file,
+            row.path("score"),
+            ("得分", Suffix::Points),
+            MAX_WEIGHT,
+        )
     }
 
     /// A stated grade: 达成 / 部分达成 / 未达成, in short or in full.
@@ -986,7 +1046,7 @@ impl<'a> Builder<'a> {
                 score,
                 row.file,
                 format!("{tp}.score"),
-                "分档得分",
+                ("分档得分", Suffix::Points),
                 MAX_WEIGHT,
             ) {
                 tiers.push(Tier {

@@ -114,6 +114,10 @@ codes! {
         "填写的得分与规则计算结果不同且未说明原因";
     Overachieved = "overachieved", Warning, fatal: false,
         "实际完成值远超目标（默认 ≥130%）且未说明原因";
+    SuspectScale = "suspect-scale", Warning, fatal: false,
+        "数值疑似单位错位（0.9 对 ≥95%、元写进万元文件等），提示可能的读法；得分仍按所写计算";
+    AmountConverted = "amount-converted", Warning, fatal: false,
+        "金额写了与文件单位不同的“万元”/“元”，已按文件的单位（unit）精确换算";
     MissingReason = "missing-reason", Error, fatal: false,
         "得分低于分值，须填写偏差原因分析及改进措施";
     UnknownPlaceholder = "unknown-placeholder", Error, fatal: false,

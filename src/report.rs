@@ -120,7 +120,7 @@ pub fn build(
     let (Some(raw), true) = (&loaded.project.raw, loaded.folder_problems.is_empty()) else {
         return Report { problems, ..empty };
     };
-    let mut builder = Builder::new(sources);
+    let mut builder = Builder::new(sources).with_forms(forms);
     let folder = loaded.folder.zip(folder_raw);
     let project = builder.build(loaded.project.file, raw, folder);
     problems.extend(builder.problems);

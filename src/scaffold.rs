@@ -43,9 +43,15 @@ pub fn scaffold(form: &FormSpec, year: i32) -> String {
         "year = {year}                 # 评价年度 →（{year}年度）"
     );
     let _ = writeln!(s, "form = \"{}\"", form.id);
+    // The unit the form's seed prints (上海: 元), so the amounts typed match the printed heading.
+    let unit = match form.amount_unit() {
+        crate::model::AmountUnit::Wanyuan => "unit = \"万元\"               ",
+        crate::model::AmountUnit::Yuan => "unit = \"元\"                 ",
+    };
     let _ = writeln!(
         s,
-        "unit = \"万元\"                # 金额单位：\"万元\" 或 \"元\"\n"
+        "{unit} # 金额单位：\"万元\" 或 \"元\"（本表样所印为“{}”）\n",
+        form.amount_unit().label()
     );
     let _ = writeln!(s, "[project]");
     let _ = writeln!(s, "name = \"\"                     # 项目名称");

@@ -8,14 +8,14 @@
 use serde_json::{Map, Value, json};
 
 /// `(key, type, title, description)`; the type is `"number"` for exact decimals (number or
-/// string), `"text"`, `"integer"`, `"boolean"`, or a `#/definitions/…` reference.
+/// string; `"amount"` may end in 万元/元, `"points"` in 分), `"text"`, `"integer"`, `"boolean"`, or a `#/definitions/…` reference.
 type Row = (&'static str, &'static str, &'static str, &'static str);
 
 const TOP: &[Row] = &[
     ("year", "integer", "评价年度", "打印为“（2021年度）”"),
     (
         "total",
-        "number",
+        "points",
         "总分（原表所印）",
         "审计用：原表印的总分，按其位数与计算值比较",
     ),
@@ -103,9 +103,9 @@ const PROJECT: &[Row] = &[
 ];
 
 const FUND_ROW: &[Row] = &[
-    ("initial", "number", "年初预算数", "可省略"),
-    ("budget", "number", "全年预算数", "调整后预算"),
-    ("executed", "number", "全年执行数", ""),
+    ("initial", "amount", "年初预算数", "可省略；可带“万元”“元”"),
+    ("budget", "amount", "全年预算数", "调整后预算"),
+    ("executed", "amount", "全年执行数", ""),
     (
         "rate",
         "code",
@@ -114,7 +114,7 @@ const FUND_ROW: &[Row] = &[
     ),
     (
         "score",
-        "number",
+        "points",
         "得分（原表所印）",
         "审计用，仅年度资金总额一行：原表印的预算执行率得分",
     ),
@@ -177,8 +177,8 @@ const INDICATOR: &[Row] = &[
         "如 ≥800人、≤4万元、≥95%、显著",
     ),
     ("actual", "code", "实际完成值", "如 832人、2.52万元、95%"),
-    ("weight", "number", "分值", ""),
-    ("score", "number", "得分", "可选；不写则按规则计算"),
+    ("weight", "points", "分值", "可带“分”，如 \"10分\""),
+    ("score", "points", "得分", "可选；不写则按规则计算"),
     ("grade", "grade", "定性等级", "达成、部分达成、未达成"),
     ("reason", "text", "偏差原因分析及改进措施", "扣分时必填"),
     (
@@ -205,7 +205,7 @@ const INDICATOR: &[Row] = &[
 
 const TIER: &[Row] = &[
     ("at_least", "code", "下限", "实际完成值达到此值即得该档分"),
-    ("score", "number", "得分", ""),
+    ("score", "points", "得分", ""),
 ];
 
 const SCORING: &[Row] = &[
@@ -327,6 +327,19 @@ const BUNDLE: &[Row] = &[
     ("date", "code", "日期", "如 2022-03-31"),
 ];
 
+/// The spellings [`crate::decimal::parse_exact`] reads, then `suffix`, as one pattern that
+/// ECMAScript (editors) and the `regex` crate (tests) read alike: a sign, digits (half or full
+/// width) with `_` between them or in thousands groups of `,`/`，`, a point `.`/`．`, an
+/// exponent of up to four digits, blanks around. (Too many digits is `check`'s to say.)
+pub fn number_pattern(suffix: &str) -> String {
+    const D: &str = "[0-9０-９]";
+    let plain = format!("{D}(?:_?{D})*");
+    let grouped = format!("{D}(?:_?{D}){{0,2}}(?:[,，]{D}_?{D}_?{D})+");
+    let fraction = format!("{D}(?:_*{D})*");
+    let mantissa = format!("(?:(?:{grouped}|{plain})(?:[.．](?:{fraction})?)?|[.．]{fraction})");
+    format!("^\\s*[-+－]?{mantissa}(?:[eE][-+－]?{D}{{1,4}})?\\s*{suffix}\\s*$")
+}
+
 fn type_of(kind: &str) -> Value {
     let level1 = ["产出指标", "效益指标", "成本指标", "满意度指标"];
     let level2: Vec<&str> = crate::model::LEVELS
@@ -334,10 +347,14 @@ fn type_of(kind: &str) -> Value {
         .flat_map(|(_, l2)| l2.iter().copied())
         .collect();
     match kind {
-        "number" => {
-            json!({"type": ["number", "string"], "pattern": "^[+-]?[0-9][0-9,_]*(\\.[0-9]+)?$"})
+        "number" => json!({"type": ["number", "string"], "pattern": number_pattern("")}),
+        "amount" => {
+            json!({"type": ["number", "string"], "pattern": number_pattern("(?:万元|元)?")})
         }
-        "numbers" => json!({"type": "array", "items": {"type": ["number", "string"]}}),
+        "points" => json!({"type": ["number", "string"], "pattern": number_pattern("分?")}),
+        "numbers" => json!({"type": "array", "items": {
+            "type": ["number", "string"], "pattern": number_pattern("")
+        }}),
         "text" => json!({"type": "string"}),
         "code" => json!({"type": ["string", "number"]}),
         "integer" => json!({"type": "integer"}),
@@ -433,6 +450,78 @@ pub fn keys() -> Vec<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::decimal::{NumberError, parse_exact};
+    use crate::model::AmountUnit;
+    use crate::spelling::{Suffix, read};
+
+    /// The pattern of `kind` as `jixiao schema` writes it, compiled.
+    fn pattern(kind: &str) -> regex::Regex {
+        let schema = type_of(kind);
+        regex::Regex::new(schema["pattern"].as_str().unwrap()).unwrap()
+    }
+
+    /// A text the parser reads as a number (too long or too large is still a number).
+    fn spelled<T>(result: Result<T, NumberError>) -> bool {
+        !matches!(result, Err(NumberError::Invalid))
+    }
+
+    #[test]
+    fn number_pattern_accepts_exactly_what_the_parser_reads() {
+        let (number, amount, points) = (pattern("number"), pattern("amount"), pattern("points"));
+        let wan = Suffix::Amount(AmountUnit::Wanyuan);
+        for text in crate::decimal::tests::SPELLINGS {
+            assert_eq!(
+                number.is_match(text),
+                spelled(parse_exact(text)),
+                "number {text:?}"
+            );
+            for tail in ["", "万元", "元", " 元", "分", "万"] {
+                let t = format!("{text}{tail}");
+                assert_eq!(amount.is_match(&t), spelled(read(&t, wan)), "amount {t:?}");
+                assert_eq!(
+                    points.is_match(&t),
+                    spelled(read(&t, Suffix::Points)),
+                    "points {t:?}"
+                );
+            }
+        }
+        // The values: valid in `check`, so valid for editors.
+        for text in ["６．５２", "1e1", "2，243，764"] {
+            assert!(
+                number.is_match(text) && spelled(parse_exact(text)),
+                "{text}"
+            );
+        }
+    }
+
+    /// Strings of up to six characters from those numbers are made of (a fixed pseudo-random
+    /// sample): the pattern and the parser agree on each.
+    #[test]
+    fn number_pattern_agrees_with_the_parser_on_generated_spellings() {
+        const ALPHABET: &[char] = &[
+            '0', '1', '9', '０', '５', ',', '，', '.', '．', '_', 'e', 'E', '-', '+', '－', ' ',
+        ];
+        let number = pattern("number");
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut accepted = 0;
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let len = (state % 7) as usize;
+            let text: String = (0..len)
+                .map(|i| ALPHABET[((state >> (8 + 4 * i)) as usize) % ALPHABET.len()])
+                .collect();
+            assert_eq!(
+                number.is_match(&text),
+                spelled(parse_exact(&text)),
+                "{text:?}"
+            );
+            accepted += usize::from(number.is_match(&text));
+        }
+        // Both sides of the line are sampled well.
+        assert!((10_000..190_000).contains(&accepted), "{accepted} accepted");
+    }
 
     #[test]
     fn schema_names_exactly_the_parser_keys() {

@@ -8,6 +8,7 @@ use crate::grade::Attainment;
 use crate::model::Indicator;
 use crate::policy::{CostRule, Policy, ReverseRule};
 use crate::problem::{Code, Problem};
+use crate::scale::Against;
 use crate::target::{self, Comparator, Parsed, Quantity};
 
 /// The rule that produced a computed score (`method` in the JSON report).
@@ -207,10 +208,13 @@ fn computed_score(
     // §5 Tiers: the first tier B reaches gives the score, none gives 0 (上海满意度).
     if !ind.tiers.is_empty() {
         let Parsed::Quantity(b) = &actual else {
-            problems.push(unparsed_actual(ind, actual_text));
+            problems.push(
+                comma_as_point(ind, "actual", None)
+                    .unwrap_or_else(|| unparsed_actual(ind, actual_text)),
+            );
             return (None, Method::Tiers);
         };
-        for tier in &ind.tiers {
+        for (i, tier) in ind.tiers.iter().enumerate() {
             let Parsed::Quantity(bound) = target::parse(&tier.at_least.value) else {
                 problems.push(
                     Problem::new(
@@ -225,6 +229,15 @@ fn computed_score(
             if target::common_unit(&bound.unit, &b.unit).is_none() {
                 problems.push(unit_mismatch(ind, &bound, b));
                 return (None, Method::Tiers);
+            }
+            if i == 0 {
+                let against = Against {
+                    quantity: &bound,
+                    cell: &tier.at_least,
+                    field: "tiers",
+                    what: "分档下限",
+                };
+                problems.extend(crate::scale::indicator(ind, &against, b, Comparator::Ge));
             }
             let Some((bound_value, b_value)) = target::aligned(&bound, b) else {
                 problems.push(out_of_range(ind, "tiers", Some(tier.at_least.loc.clone())));
@@ -243,7 +256,18 @@ fn computed_score(
         return (Some(Decimal::ZERO), Method::Tiers);
     }
 
-    match (target::parse(target_text), actual) {
+    let target = target::parse(target_text);
+    // "4，4万/人": a comma typed as the decimal point makes a number read as text.
+    let slip = match (&target, &actual) {
+        (Parsed::Quantity(a), Parsed::Qualitative(_)) => comma_as_point(ind, "actual", Some(a)),
+        (Parsed::Qualitative(_), Parsed::Quantity(b)) => comma_as_point(ind, "target", Some(b)),
+        _ => None,
+    };
+    if let Some(p) = slip {
+        problems.push(p);
+        return (None, Method::Ge);
+    }
+    match (target, actual) {
         (Parsed::OutOfRange(_), _) => {
             let loc = ind.target.as_ref().map(|t| t.loc.clone());
             problems.push(out_of_range(ind, "target", loc));
@@ -277,6 +301,43 @@ fn computed_score(
         }
         _ => qualitative(ind, policy, weight, target_text, actual_text, problems),
     }
+}
+
+/// `invalid-number` for a target or actual whose comma is a decimal point ("4，4万/人"), when
+/// reading it as a point gives a quantity comparable with `other` (the other side).
+fn comma_as_point(ind: &Indicator, field: &str, other: Option<&Quantity>) -> Option<Problem> {
+    let cell = if field == "actual" {
+        ind.actual.as_ref()?
+    } else {
+        ind.target.as_ref()?
+    };
+    let (fixed, comma) = target::comma_as_point(&cell.value)?;
+    if let (Some(other), Parsed::Quantity(q)) = (other, target::parse(&fixed))
+        && target::common_unit(&other.unit, &q.unit).is_none()
+    {
+        return None;
+    }
+    let what = if field == "actual" {
+        "实际完成值"
+    } else {
+        "年度指标值"
+    };
+    let kind = if comma == '，' {
+        "全角逗号"
+    } else {
+        "逗号"
+    };
+    Some(
+        Problem::new(
+            Code::InvalidNumber,
+            ind.path(field),
+            format!(
+                "{what}“{}”中的{kind}“{comma}”不能作小数点，请写作 \"{fixed}\"（千分位逗号须三位一组，如 2,243,764）",
+                cell.value.trim()
+            ),
+        )
+        .at(Some(cell.loc.clone())),
+    )
 }
 
 fn unparsed_actual(ind: &Indicator, text: &str) -> Problem {
@@ -338,6 +399,15 @@ fn quantitative(
             assumed
         }
     };
+    if let Some(cell) = &ind.target {
+        let against = Against {
+            quantity: a,
+            cell,
+            field: "target",
+            what: "年度指标值",
+        };
+        problems.extend(crate::scale::indicator(ind, &against, b, direction));
+    }
     let overflow = || out_of_range(ind, "target", ind.target.as_ref().map(|t| t.loc.clone()));
     let Some((a, b)) = target::aligned(a, b) else {
         problems.push(overflow());

@@ -176,6 +176,29 @@ pub fn parse(text: &str) -> Parsed {
     })
 }
 
+/// `"4，4万/人"` → `("4.4万/人", '，')`: a text that is no quantity only because its one comma
+/// (between digits) was typed as the decimal point, with that comma.
+pub fn comma_as_point(text: &str) -> Option<(String, char)> {
+    let commas: Vec<(usize, char)> = text
+        .char_indices()
+        .filter(|(_, c)| matches!(c, ',' | '，'))
+        .collect();
+    let &[(i, comma)] = commas.as_slice() else {
+        return None;
+    };
+    let digit =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    let (before, after) = (&text[..i], &text[i + comma.len_utf8()..]);
+    if !digit(before.chars().next_back()) || !digit(after.chars().next()) {
+        return None;
+    }
+    if matches!(parse(text), Parsed::Quantity(_)) {
+        return None;
+    }
+    let fixed = format!("{before}.{after}");
+    matches!(parse(&fixed), Parsed::Quantity(_)).then_some((fixed.trim().to_string(), comma))
+}
+
 /// "% (按实际要求完成)" → "%": a parenthetical note after the unit is for people, not for scoring.
 fn strip_note(unit: &str) -> &str {
     match unit.find(['(', '（']) {
@@ -358,6 +381,20 @@ mod tests {
             aligned(&q("≥1亿元"), &q("7900000000000000000000000000")),
             None
         );
+    }
+
+    #[test]
+    fn a_comma_typed_as_the_decimal_point_is_found() {
+        assert_eq!(
+            comma_as_point("4，4万/人"),
+            Some(("4.4万/人".to_string(), '，'))
+        );
+        assert_eq!(comma_as_point("≥0,95"), Some(("≥0.95".to_string(), ',')));
+        // Real thousands groups are a quantity already; text commas are no decimal point.
+        assert_eq!(comma_as_point("2，243，764元"), None);
+        assert_eq!(comma_as_point("2，243元"), None);
+        assert_eq!(comma_as_point("显著，完成"), None);
+        assert_eq!(comma_as_point("1，2，3"), None);
     }
 
     #[test]

@@ -278,6 +278,52 @@ fn snapshot_weights_not_100() {
 "#);
 }
 
+/// `budget = 6，52`: the syntax error names the full-width comma and the number to write.
+#[test]
+fn snapshot_fullwidth_comma_in_an_unquoted_number() {
+    cli(&["check", "syntax-fullwidth-comma.toml"])
+        .current_dir(Path::new("tests/corpus"))
+        .run()
+        .code(2)
+        .stderr_is(r#"error[toml-syntax]: 错误: TOML 语法错误：全角逗号“，”不能作小数点或千分位，请写作 6.52；写法不符合 TOML (string values must be quoted, expected literal string)
+  ┌─ syntax-fullwidth-comma.toml:9:10
+  │
+9 │ budget = 6，52
+  │          ^^^^^
+
+"#);
+}
+/// `actual = "4，4万/人"`: not `grade-required` but the comma, with the value to write.
+#[test]
+fn snapshot_comma_as_decimal_point_in_an_actual() {
+    cli(&["check", "actual-comma-as-point.toml"])
+        .current_dir(Path::new("tests/corpus"))
+        .run()
+        .code(1)
+        .stderr_is(r#"error[invalid-number]: 错误: 实际完成值“4，4万/人”中的全角逗号“，”不能作小数点，请写作 "4.4万/人"（千分位逗号须三位一组，如 2,243,764）
+   ┌─ actual-comma-as-point.toml:17:10
+   │
+17 │ actual = "4，4万/人"
+   │          ^^^^^^^^^^^ 字段 indicators[0].actual
+
+"#);
+}
+/// `budget = "6.52美元"`: the message names `unit` and the number to write.
+#[test]
+fn snapshot_amount_in_a_foreign_unit() {
+    cli(&["check", "amount-foreign-unit.toml"])
+        .current_dir(Path::new("tests/corpus"))
+        .run()
+        .code(1)
+        .stderr_is(r#"error[invalid-number]: 错误: 金额“6.52美元”不是有效的数字；金额只写数字或“万元”“元”，单位由 unit 决定（本文件为 unit = "万元"），如 budget = 6.52 (not a valid number)
+  ┌─ amount-foreign-unit.toml:9:10
+  │
+9 │ budget = "6.52美元"
+  │          ^^^^^^^^^^ 字段 funds.fiscal.budget
+
+"#);
+}
+
 /// An empty 一级 (a blank cell left to fill) asks for it once, rather than calling "" a
 /// non-standard name.
 #[test]

@@ -2,6 +2,10 @@
 
 use crate::common::*;
 
+/// Scale slips and amount spellings (issue 16).
+#[path = "scale_slips.rs"]
+mod scale_slips;
+
 const W90: &str = "weight = 90";
 
 fn ind(level2: &str, target: &str, actual: &str, extra: &str) -> String {

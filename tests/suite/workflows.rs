@@ -156,6 +156,13 @@ fn validate(schema: &Value, root: &Value, value: &Value, path: &str, errors: &mu
             errors.push(format!("{path}: {actual} is not {types:?}"));
         }
     }
+    // A string checked against its pattern as an editor would (numbers: the parser's spellings).
+    if let (Some(pattern), Value::String(text)) =
+        (schema.get("pattern").and_then(Value::as_str), value)
+        && !regex::Regex::new(pattern).unwrap().is_match(text)
+    {
+        errors.push(format!("{path}: {text:?} does not match {pattern}"));
+    }
     if let (Some(props), Value::Object(map)) =
         (schema.get("properties").and_then(Value::as_object), value)
     {
@@ -210,10 +217,18 @@ fn schema_validates_every_example_and_rejects_a_broken_file() {
     assert!(count >= 36, "only {count} example files validated");
     let mut errors = Vec::new();
     let broken = toml_to_json(
-        "year = \"二〇二一\"\nunit = \"美元\"\n[[indicators]]\nlevl1 = \"产出指标\"\n",
+        "year = \"二〇二一\"\nunit = \"美元\"\n[[indicators]]\nlevl1 = \"产出指标\"\nweight = \"10 points\"\n",
     );
     validate(&schema, &schema, &broken, "$", &mut errors);
-    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert_eq!(errors.len(), 4, "{errors:?}");
+    // What `check` reads, editors accept: the issue's spellings and a unit or 分 after them.
+    let good = toml_to_json(
+        "[funds.fiscal]\nbudget = \"６．５２\"\nexecuted = \"2，243，764元\"\ninitial = \"1e1\"\n\
+         [[indicators]]\nweight = \"10分\"\nscore = \"9.5 分\"\n",
+    );
+    let mut errors = Vec::new();
+    validate(&schema, &schema, &good, "$", &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
 }
 
 #[test]
