@@ -3,7 +3,22 @@
 use std::fmt::Write;
 
 use crate::forms::FormSpec;
+use crate::import::write::{comment_safe, toml_string};
 use crate::model::FUND_SOURCES;
+
+/// A key as written in a table header: bare when it can be, else a quoted string (a user
+/// form's fund key is text from its form.toml, never part of the file's structure).
+fn key(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        text.to_string()
+    } else {
+        toml_string(text)
+    }
+}
 
 /// The national split of the 90 indicator points (财预〔2020〕10号), adjusted when the form has
 /// 成本指标 as a 一级指标 (Beijing 2024): 10 points move from 产出 to 成本.
@@ -29,7 +44,8 @@ pub fn scaffold(form: &FormSpec, year: i32) -> String {
     let _ = writeln!(
         s,
         "# 项目支出绩效自评表 · 表样 {}（{}）",
-        form.id, form.name
+        comment_safe(&form.id),
+        comment_safe(&form.name)
     );
     let _ = writeln!(
         s,
@@ -42,7 +58,7 @@ pub fn scaffold(form: &FormSpec, year: i32) -> String {
         s,
         "year = {year}                 # 评价年度 →（{year}年度）"
     );
-    let _ = writeln!(s, "form = \"{}\"", form.id);
+    let _ = writeln!(s, "form = {}", toml_string(&form.id));
     // The unit the form's seed prints (上海: 元), so the amounts typed match the printed heading.
     let unit = match form.amount_unit() {
         crate::model::AmountUnit::Wanyuan => "unit = \"万元\"               ",
@@ -71,7 +87,12 @@ pub fn scaffold(form: &FormSpec, year: i32) -> String {
             .find(|(k, _)| *k == row.key)
             .map_or(row.label.as_str(), |(_, n)| n);
         let prefix = if first { "" } else { "# " };
-        let _ = writeln!(s, "{prefix}[funds.{}]            # {}", row.key, name);
+        let _ = writeln!(
+            s,
+            "{prefix}[funds.{}]            # {}",
+            key(&row.key),
+            comment_safe(name)
+        );
         let _ = writeln!(s, "{prefix}initial = 0                # 年初预算数");
         let _ = writeln!(s, "{prefix}budget = 0                 # 全年预算数");
         let _ = writeln!(s, "{prefix}executed = 0               # 全年执行数\n");
@@ -110,13 +131,14 @@ pub fn scaffold(form: &FormSpec, year: i32) -> String {
         let _ = writeln!(s, "\n[[indicators]]");
         let _ = writeln!(
             s,
-            "level1 = \"{}\"             # 一级指标（{weight}分）",
-            l1.name
+            "level1 = {}             # 一级指标（{weight}分）",
+            toml_string(&l1.name)
         );
         let _ = writeln!(
             s,
-            "level2 = \"{l2}\"             # 二级指标：{}",
-            l1.level2.join("、")
+            "level2 = {}             # 二级指标：{}",
+            toml_string(l2),
+            comment_safe(&l1.level2.join("、"))
         );
         let _ = writeln!(s, "name = \"\"                     # 三级指标");
         let _ = writeln!(s, "target = \"\"                   # 年度指标值");

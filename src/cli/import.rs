@@ -16,11 +16,12 @@ pub fn run(args: &ImportArgs) -> CliResult {
         force: args.force,
     };
     let outcome = jixiao::import::import(&args.files, &options, &forms)?;
+    // Notes carry sheet and file names: never raw control characters to the terminal.
     for note in &outcome.notes {
-        eprintln!("{note}");
+        eprintln!("{}", jixiao::diagnostics::terminal_safe(note));
     }
     for failed in &outcome.failed {
-        eprintln!("错误：{failed}");
+        eprintln!("错误：{}", jixiao::diagnostics::terminal_safe(failed));
     }
     let checked = jixiao::check(&outcome.projects, &forms)?;
     eprintln!(

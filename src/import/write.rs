@@ -9,11 +9,35 @@ use rust_decimal::Decimal;
 
 use super::mapper::{FoundForm, IndicatorLine, Unmapped, Val};
 
-/// A TOML string: a basic string, or a multi-line one when the text has line breaks.
+/// Characters never written raw into TOML jixiao generates, in values or comments: control
+/// characters (C0, DEL, C1), the line and paragraph separators editors show as line breaks,
+/// and the invisible format characters (bidirectional controls, zero-width characters, the
+/// BOM) that make a line look like another. User text is data, never code.
+pub fn is_hidden_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{2028}' | '\u{2029}' | '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{FEFF}'
+            | '\u{0600}'..='\u{0605}' | '\u{06DD}' | '\u{070F}' | '\u{08E2}'
+            | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206F}' | '\u{FFF9}'..='\u{FFFB}' | '\u{110BD}' | '\u{110CD}'
+            | '\u{13430}'..='\u{1343F}' | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// A TOML string: a basic string, or a multi-line one when the text has line breaks. Quotes,
+/// backslashes and every [`is_hidden_char`] are escaped, so the string reads back as exactly
+/// `text` and can never end early or start a key.
 pub fn toml_string(text: &str) -> String {
     let multiline = text.contains('\n');
     let mut out = String::with_capacity(text.len() + 8);
     out.push_str(if multiline { "\"\"\"\n" } else { "\"" });
+    escape_into(&mut out, text, multiline);
+    out.push_str(if multiline { "\"\"\"" } else { "\"" });
+    out
+}
+
+/// The body of a TOML basic string; line breaks kept only in a multi-line one.
+fn escape_into(out: &mut String, text: &str, multiline: bool) {
     for c in text.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -22,20 +46,23 @@ pub fn toml_string(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+            c if is_hidden_char(c) && (c as u32) <= 0xFFFF => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c if is_hidden_char(c) => {
+                let _ = write!(out, "\\U{:08X}", c as u32);
             }
             c => out.push(c),
         }
     }
-    out.push_str(if multiline { "\"\"\"" } else { "\"" });
-    out
 }
 
-/// Text for a comment: one line, control characters escaped.
+/// Text for a comment: one line, quoted, escaped as a TOML string.
 fn comment_text(text: &str) -> String {
-    let quoted = toml_string(&text.replace("\r\n", "\n").replace('\n', "\u{0}"));
-    quoted.replace("\\u0000", "\\n")
+    let mut out = String::from("\"");
+    escape_into(&mut out, &text.replace("\r\n", "\n"), false);
+    out.push('"');
+    out
 }
 
 /// What the forms of one run share, written once in `jixiao.toml`.
@@ -96,20 +123,25 @@ fn line(out: &mut String, key: &str, value: &str, comment: &str) {
     // Multi-line strings end on their own line; the comment goes after the closing quotes.
     let last = text.rsplit('\n').next().unwrap_or(&text);
     let pad = 32usize.saturating_sub(last.width()).max(1);
-    let _ = writeln!(out, "{text}{}# {}", " ".repeat(pad), clean_comment(comment));
+    let _ = writeln!(out, "{text}{}# {}", " ".repeat(pad), comment_safe(comment));
 }
 
-/// A comment may not hold control characters (TOML): they are written escaped.
-fn clean_comment(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\t' {
-                format!("\\u{{{:x}}}", c as u32)
-            } else {
-                c.to_string()
+/// Text for a comment line: every [`is_hidden_char`] written escaped (`\n`, `\u{202e}`), so
+/// that a sheet name, a file name or a cell can never end the comment and start a key.
+pub fn comment_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if is_hidden_char(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
-        })
-        .collect()
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn val_line(out: &mut String, key: &str, v: &Option<Val>, what: &str) {
@@ -177,7 +209,7 @@ const FUND_NAMES: &[(&str, &str)] = &[
 pub fn project_file(plan: &Planned, shared: &Shared) -> String {
     let form = plan.form;
     let mut s = String::new();
-    let _ = writeln!(s, "# 由 jixiao import 导入：{}", plan.origin);
+    let _ = writeln!(s, "# 由 jixiao import 导入：{}", comment_safe(&plan.origin));
     let _ = writeln!(
         s,
         "# 数字照单元格所存的值写成字符串，百分比格式的单元格写作 \"86.18%\"；原表所印执行率、得分、总分照录为 rate、score、total，jixiao check 按所印小数位核对。"
@@ -254,8 +286,8 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
             s,
             "\n{header}{}# {name}（原表“{}”{}）",
             " ".repeat(pad),
-            clean_comment(&f.label),
-            clean_comment(&weight)
+            comment_safe(&f.label),
+            comment_safe(&weight)
         );
         val_line(&mut s, "initial", &f.initial, "年初预算数");
         val_line(&mut s, "budget", &f.budget, "全年预算数");
@@ -351,7 +383,8 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
                 );
                 break;
             }
-            let _ = writeln!(s, "# {}", unmapped_line(u));
+            // The address carries the sheet's name.
+            let _ = writeln!(s, "# {}", comment_safe(&unmapped_line(u)));
         }
     }
     s
@@ -435,6 +468,136 @@ mod tests {
             assert_eq!(parsed["v"].as_str(), Some(text), "{doc}");
         }
         assert_eq!(comment_text("a\nb"), "\"a\\nb\"");
+    }
+
+    /// Hostile round 3: any text as sheet or file name (the origin), label, comment or cell
+    /// reads back as exactly the values written, with no key more or less, and no line
+    /// carries a raw control, separator or bidi character.
+    #[test]
+    fn any_text_reads_back_as_written_and_never_as_keys() {
+        use super::super::mapper::FundLine;
+        let alphabet: Vec<char> = "a =\"'\\#[]{}.\n\r\t\u{0}\u{1b}\u{7f}\u{85}\u{9b}\u{2028}\u{2029}\u{202e}\u{2066}\u{200b}\u{feff}\u{e0041}长😀"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x1a2b_3c4d;
+        let mut text = || {
+            let mut next = || {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed
+            };
+            let len = (next() % 24) as usize;
+            (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect::<String>()
+        };
+        for _ in 0..1_500 {
+            let mut val = || {
+                Some(Val {
+                    text: text(),
+                    note: Some(text()),
+                    addr: text(),
+                })
+            };
+            let (name, budget, planned, target, reason, filler) =
+                (val(), val(), val(), val(), val(), val());
+            let form = FoundForm {
+                grid: String::new(),
+                name: name.clone(),
+                funds: vec![FundLine {
+                    key: "total",
+                    label: text(),
+                    budget: budget.clone(),
+                    ..FundLine::default()
+                }],
+                planned: planned.clone(),
+                indicators: vec![IndicatorLine {
+                    level1: text(),
+                    level2: text(),
+                    printed_levels: Some(text()),
+                    target: target.clone(),
+                    reason: reason.clone(),
+                    ..IndicatorLine::default()
+                }],
+                filler: filler.clone(),
+                unmapped: vec![Unmapped {
+                    addr: text(),
+                    text: text(),
+                    why: None,
+                }],
+                ..FoundForm::default()
+            };
+            let plan = Planned {
+                form: &form,
+                form_id: text(),
+                form_reason: text(),
+                year: Some(2024),
+                origin: text(),
+                bands: [Decimal::from(80), Decimal::from(60)],
+            };
+            let written = project_file(&plan, &Shared::default());
+            for line in written.lines() {
+                assert!(!line.chars().any(is_hidden_char), "{line:?}");
+            }
+            let table: toml::Table =
+                toml::from_str(&written).unwrap_or_else(|e| panic!("{e}\n{written}"));
+            let keys = |t: &toml::Value| {
+                let mut k: Vec<String> = t.as_table().unwrap().keys().cloned().collect();
+                k.sort();
+                k.join(",")
+            };
+            assert_eq!(
+                keys(&toml::Value::Table(table.clone())),
+                "form,funds,goals,indicators,project,signature,year",
+                "{written}"
+            );
+            let at = |path: &[&str]| {
+                let mut v = &table[path[0]];
+                for p in &path[1..] {
+                    v = match p.parse::<usize>() {
+                        Ok(i) => &v[i],
+                        Err(_) => &v[*p],
+                    };
+                }
+                v.as_str().unwrap_or_else(|| panic!("{path:?}: {written}"))
+            };
+            let text_of = |v: &Option<Val>| v.as_ref().unwrap().text.clone();
+            assert_eq!(at(&["form"]), plan.form_id);
+            assert_eq!(at(&["project", "name"]), text_of(&name));
+            assert_eq!(at(&["funds", "total", "budget"]), text_of(&budget));
+            assert_eq!(at(&["goals", "planned"]), text_of(&planned));
+            let ind = &form.indicators[0];
+            assert_eq!(at(&["indicators", "0", "level1"]), ind.level1);
+            assert_eq!(at(&["indicators", "0", "level2"]), ind.level2);
+            assert_eq!(at(&["indicators", "0", "target"]), text_of(&target));
+            assert_eq!(at(&["indicators", "0", "reason"]), text_of(&reason));
+            assert_eq!(at(&["signature", "filler"]), text_of(&filler));
+            assert_eq!(keys(&table["project"]), "name");
+            assert_eq!(keys(&table["funds"]["total"]), "budget");
+            assert_eq!(keys(&table["signature"]), "filler");
+            assert_eq!(keys(&table["indicators"][0]), "level1,level2,reason,target");
+
+            let shared = Shared {
+                year: Some(2024),
+                form: Some(text()),
+                unit: Some("万元"),
+                department: Some((text(), Some(text()))),
+            };
+            let reason = text();
+            let folder = folder_file(&shared, 2, Some(&reason));
+            let table: toml::Table =
+                toml::from_str(&folder).unwrap_or_else(|e| panic!("{e}\n{folder}"));
+            assert_eq!(table["form"].as_str(), shared.form.as_deref());
+            assert_eq!(table["unit"].as_str(), Some("万元"));
+            let (dept, code) = shared.department.clone().unwrap();
+            assert_eq!(table["project"]["department"].as_str(), Some(dept.as_str()));
+            assert_eq!(
+                table["project"]["department_code"].as_str(),
+                code.as_deref()
+            );
+            assert_eq!(keys(&toml::Value::Table(table)), "form,project,unit,year");
+        }
     }
 
     #[test]
