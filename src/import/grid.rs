@@ -29,9 +29,9 @@ impl Number {
         let (text, stored) = if significant_digits(&exact) <= EXCEL_DIGITS {
             (exact, None)
         } else {
-            let shown = format!("{:.*e}", EXCEL_DIGITS - 1, value)
-                .parse::<f64>()
-                .map_or_else(|_| exact.clone(), shortest);
+            // Rounded in decimal text, never through another double: 1.797e308 rounded to 15
+            // digits is no double at all (it would read back as infinity).
+            let shown = plain(&format!("{:.*e}", EXCEL_DIGITS - 1, value));
             (shown, Some(exact))
         };
         Number {
@@ -72,6 +72,43 @@ impl Number {
         }
         let v = t.parse::<f64>().ok().filter(|v| v.is_finite())?;
         Some(Number::from_f64(v, percent, shown_decimals))
+    }
+}
+
+/// `1.23e-5` (Rust's `{:e}`) as a plain decimal, trailing zeros dropped: `0.0000123`.
+fn plain(scientific: &str) -> String {
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific, "0"));
+    let exponent: i64 = exponent.parse().unwrap_or(0);
+    let (sign, body) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = format!("{int}{frac}");
+    // Digits before the decimal point.
+    let point = int.len() as i64 + exponent;
+    let (whole, fraction) = if point <= 0 {
+        let zeros = "0".repeat(point.unsigned_abs() as usize);
+        ("0".to_string(), format!("{zeros}{digits}"))
+    } else if point as usize >= digits.len() {
+        let zeros = "0".repeat(point as usize - digits.len());
+        (format!("{digits}{zeros}"), String::new())
+    } else {
+        let (w, f) = digits.split_at(point as usize);
+        (w.to_string(), f.to_string())
+    };
+    let whole = match whole.trim_start_matches('0') {
+        "" => "0",
+        w => w,
+    };
+    let fraction = fraction.trim_end_matches('0');
+    if whole == "0" && fraction.is_empty() {
+        return "0".to_string();
+    }
+    if fraction.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{fraction}")
     }
 }
 
@@ -314,6 +351,14 @@ mod tests {
         );
         let n = Number::from_f64(0.1 + 0.2, false, None);
         assert_eq!(n.text, "0.3");
+        // Hostile round 3: the largest double was "inf" after rounding through a double.
+        let n = Number::from_f64(f64::MAX, false, None);
+        assert_eq!(n.text, format!("179769313486232{}", "0".repeat(294)));
+        let n = Number::from_f64(-1.234_567_890_123_456_7e-30, true, None);
+        assert_eq!(n.text, format!("-0.{}123456789012346", "0".repeat(29)));
+        assert_eq!(plain("1.5e0"), "1.5");
+        assert_eq!(plain("1.00000000000000e2"), "100");
+        assert_eq!(plain("9.99e-1"), "0.999");
         assert_eq!(Number::from_f64(54.91, false, None).stored, None);
         let text = |t: &str| Number::from_text(t, false, None).map(|n| (n.text, n.stored));
         assert_eq!(text("70.0"), Some(("70".into(), None)));

@@ -176,11 +176,56 @@ fn one_line(text: &str) -> String {
     out
 }
 
-/// Exact ×100 of a decimal text (`0.8618` → `86.18`), without binary floating point.
+/// Exact ×100 of a plain decimal text (`0.8618` → `86.18`, `1e-30`'s digits → `1e-28`'s): the
+/// decimal point moved two places in the text, so no value is ever too small or too large.
 fn percent_text(number: &str) -> Option<String> {
-    let d: rust_decimal::Decimal = number.parse().ok()?;
-    let scaled = d.checked_mul(rust_decimal::Decimal::ONE_HUNDRED)?;
-    Some(scaled.normalize().to_string())
+    let (negative, body) = match number.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, number),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let padded = format!("{frac:0<2}");
+    let (moved, rest) = padded.split_at(2);
+    let int = format!("{int}{moved}");
+    let int = match int.trim_start_matches('0') {
+        "" => "0",
+        t => t,
+    };
+    let rest = rest.trim_end_matches('0');
+    let mut out = String::new();
+    if negative && (int != "0" || !rest.is_empty()) {
+        out.push('-');
+    }
+    out.push_str(int);
+    if !rest.is_empty() {
+        out.push('.');
+        out.push_str(rest);
+    }
+    Some(out)
+}
+
+/// A long plain number as a spreadsheet shows it: `1.79769313486232E+308`.
+fn scientific(text: &str) -> String {
+    let (sign, body) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    let digits = format!("{int}{frac}");
+    let lead = digits.len() - digits.trim_start_matches('0').len();
+    let significant = digits[lead..].trim_end_matches('0');
+    if significant.is_empty() {
+        return "0".to_string();
+    }
+    let exponent = int.len() as i64 - lead as i64 - 1;
+    let (first, more) = significant.split_at(1);
+    let point = if more.is_empty() { "" } else { "." };
+    format!("{sign}{first}{point}{more}E{exponent:+}")
 }
 
 /// Decimal places of a plain decimal text.
@@ -212,6 +257,20 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
             } else {
                 (n.text.clone(), places(&n.text))
             };
+            // A number jixiao cannot hold exactly is never written as another number.
+            let digits = text.trim_end_matches('%');
+            if crate::decimal::parse_exact(digits) == Err(crate::decimal::NumberError::OutOfRange) {
+                let percent = if n.percent { "%" } else { "" };
+                return Some(Val {
+                    text: String::new(),
+                    note: Some(format!(
+                        "原表 {} 所存的数为 {}{percent}，超出可精确计算的范围（至多 28 位数字），已留空待填",
+                        cell.addr,
+                        scientific(digits)
+                    )),
+                    addr: cell.addr.clone(),
+                });
+            }
             let mut notes = Vec::new();
             if let Some(stored) = &n.stored {
                 notes.push(format!(
@@ -1469,6 +1528,24 @@ mod tests {
         assert_eq!(strip_points("≥95%"), "≥95%");
         assert_eq!(percent_text("0.8618").as_deref(), Some("86.18"));
         assert_eq!(percent_text("1").as_deref(), Some("100"));
+        // Hostile round 3: exact at any size (was "0" and a number without %).
+        let tiny = format!("0.{}1", "0".repeat(29));
+        assert_eq!(
+            percent_text(&tiny).as_deref(),
+            Some(format!("0.{}1", "0".repeat(27)).as_str())
+        );
+        let huge = format!("1{}", "0".repeat(30));
+        assert_eq!(
+            percent_text(&huge).as_deref(),
+            Some(format!("1{}", "0".repeat(32)).as_str())
+        );
+        assert_eq!(percent_text("-0.005").as_deref(), Some("-0.5"));
+        assert_eq!(percent_text("0").as_deref(), Some("0"));
+        assert_eq!(percent_text("12.3e4"), None);
+        assert_eq!(scientific(&huge), "1E+30");
+        assert_eq!(scientific("179769313486232000"), "1.79769313486232E+17");
+        assert_eq!(scientific(&tiny), "1E-30");
+        assert_eq!(scientific("-0.00125"), "-1.25E-3");
         assert_eq!(one_line("≥4000 家\n(次)"), "≥4000 家(次)");
         assert_eq!(one_line("Line\nTwo"), "Line Two");
     }
