@@ -168,14 +168,50 @@ impl Pending {
     }
 }
 
-/// Write several files as a set (the pages of one PNG/SVG render): every file is written in
-/// full before any is renamed into place, so a failure leaves the old set untouched.
+/// Write several files as a set (the pages of one PNG/SVG render, the files of an import):
+/// every file is written in full before any is renamed into place, and when a rename fails
+/// (a name the file system refuses, a full disk) those renamed before it are taken back — a
+/// file that was there gets its old bytes again, a new one is removed — so a failure leaves
+/// the old set untouched.
 pub fn write_set_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), OutputError> {
     let pending: Vec<Pending> = files
         .iter()
         .map(|(path, bytes)| prepare(path, bytes))
         .collect::<Result<_, _>>()?;
-    pending.into_iter().try_for_each(Pending::commit)
+    let mut done: Vec<(PathBuf, Option<Vec<u8>>)> = Vec::new();
+    for p in pending {
+        let path = p.path.clone();
+        let old = if path.is_file() {
+            match std::fs::read(&path) {
+                Ok(bytes) => Some(bytes),
+                Err(source) => {
+                    undo(done);
+                    return Err(OutputError::Io { path, source });
+                }
+            }
+        } else {
+            None
+        };
+        if let Err(e) = p.commit() {
+            undo(done);
+            return Err(e);
+        }
+        done.push((path, old));
+    }
+    Ok(())
+}
+
+/// Take back renamed files of a set, last first.
+fn undo(done: Vec<(PathBuf, Option<Vec<u8>>)>) {
+    for (path, old) in done.into_iter().rev() {
+        let _ = match old {
+            Some(bytes) => write_atomic(&path, &bytes),
+            None => std::fs::remove_file(&path).map_err(|source| OutputError::Io {
+                path: path.clone(),
+                source,
+            }),
+        };
+    }
 }
 
 /// The hidden list of page files a multi-page render wrote (`.x.png.pages` beside `x.png`), so
@@ -303,6 +339,28 @@ mod tests {
             write_atomic(&dir.path().join("missing/a.pdf"), b"x"),
             Err(OutputError::MissingFolder(_))
         ));
+    }
+
+    /// Hostile round 3: a set whose second name the file system refuses (over 255 bytes)
+    /// leaves the first file as it was, and creates nothing.
+    #[test]
+    fn a_set_is_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let kept = dir.path().join("a.toml");
+        std::fs::write(&kept, "old").unwrap();
+        let fresh = dir.path().join("b.toml");
+        let long = dir.path().join(format!("{}.toml", "长".repeat(100)));
+        let err = write_set_atomic(&[
+            (kept.clone(), b"new".to_vec()),
+            (fresh.clone(), b"new".to_vec()),
+            (long, b"x".to_vec()),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, OutputError::Io { .. }), "{err}");
+        assert_eq!(std::fs::read(&kept).unwrap(), b"old");
+        assert!(!fresh.exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only a.toml, no temporary file: {left:?}");
     }
 
     #[test]

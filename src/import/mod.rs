@@ -183,8 +183,22 @@ fn docx_grids<R: Read + Seek>(reader: R, name: &str) -> Result<Vec<Grid>, String
     Ok(vec![grid])
 }
 
+/// Bytes of a project file's name before `-<n>.toml`: file systems allow 255 bytes a name (ext4,
+/// APFS; NTFS 255 UTF-16 units, never fewer), and room is left for the suffix that tells two
+/// forms of one name apart and for the extension.
+const NAME_BYTES: usize = 255 - ".toml".len() - "-1000000".len();
+
+/// The longest start of `text` of at most `bytes` bytes, cut on a character boundary.
+pub fn cut_to_bytes(text: &str, bytes: usize) -> &str {
+    let mut end = bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// A file name for a project: the name without characters file systems refuse, at most 80
-/// characters, never hidden, never `jixiao.toml`.
+/// characters and [`NAME_BYTES`] bytes, never hidden, never `jixiao.toml`.
 pub fn safe_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
@@ -205,7 +219,11 @@ pub fn safe_name(name: &str) -> String {
         .chars()
         .take(80)
         .collect();
-    cleaned = cleaned.trim().to_string();
+    cleaned = cut_to_bytes(&cleaned, NAME_BYTES)
+        .trim()
+        .trim_end_matches('.')
+        .trim_end()
+        .to_string();
     // Windows reserves these device names whatever the extension (`aux.txt` is AUX).
     let upper = cleaned
         .split('.')
@@ -218,7 +236,10 @@ pub fn safe_name(name: &str) -> String {
             && (upper.starts_with("COM") || upper.starts_with("LPT"))
             && upper.as_bytes()[3].is_ascii_digit());
     if reserved || cleaned.eq_ignore_ascii_case("jixiao") {
-        cleaned.push_str("_项目");
+        cleaned = format!(
+            "{}_项目",
+            cut_to_bytes(&cleaned, NAME_BYTES - "_项目".len())
+        );
     }
     cleaned
 }
@@ -338,8 +359,8 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             let beside = first.with_file_name(&stem);
             // An input without an extension would be its own output folder.
             if beside == first {
-                let mut name = stem;
-                name.push("-导入");
+                let stem = stem.to_string_lossy();
+                let name = format!("{}-导入", cut_to_bytes(&stem, 255 - "-导入".len()));
                 first.with_file_name(name)
             } else {
                 beside
@@ -514,7 +535,8 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             return Err(ImportError::Exists(existing.join("\n")));
         }
     }
-    if !dir.is_dir() {
+    let created = !dir.is_dir();
+    if created {
         std::fs::create_dir_all(&dir).map_err(|e| ImportError::Folder {
             path: dir.clone(),
             reason: crate::output::describe_io(&e),
@@ -523,7 +545,14 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             .notes
             .push(format!("已创建文件夹 {}", dir.display()));
     }
-    crate::output::write_set_atomic(&outputs)?;
+    // All or nothing: a file that cannot be written takes back those written before it, and
+    // the folder made for them (when nothing else has been put there meanwhile).
+    if let Err(e) = crate::output::write_set_atomic(&outputs) {
+        if created {
+            let _ = std::fs::remove_dir(&dir);
+        }
+        return Err(e.into());
+    }
 
     // Report what was written and what was left out.
     if shared.year.is_none() && plans.iter().any(|p| p.year.is_none()) {
@@ -718,6 +747,11 @@ mod tests {
         assert_eq!(safe_name("jixiao"), "jixiao_项目");
         assert_eq!(safe_name("CON"), "CON_项目");
         assert_eq!(safe_name(&"长".repeat(200)).chars().count(), 80);
+        // Hostile round 3: cut by bytes too (80 four-byte characters are 320 bytes).
+        assert_eq!(safe_name(&"𪚖".repeat(80)), "𪚖".repeat(60));
+        assert_eq!(cut_to_bytes("a长", 3), "a");
+        let aux = safe_name(&format!("aux.{}", "x".repeat(300)));
+        assert!(aux.len() <= NAME_BYTES && aux.ends_with("_项目"), "{aux}");
         assert_eq!(safe_name("  两行\n名称 "), "两行 名称");
         assert_eq!(safe_name("aux.txt"), "aux.txt_项目");
         assert_eq!(safe_name("Com1.报告"), "Com1.报告_项目");
