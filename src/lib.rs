@@ -36,7 +36,7 @@ pub mod target;
 pub mod template_data;
 pub mod workbook;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use forms::Forms;
 pub use load::LoadError;
@@ -55,13 +55,18 @@ pub fn check(paths: &[PathBuf], forms: &Forms) -> Result<Checked, LoadError> {
     let mut sources = Sources::default();
     let mut loader = load::Loader::default();
     let mut loaded = Vec::with_capacity(files.len());
+    // Folders named on the command line, looked at once: each file's own folders are looked
+    // up in them, so that thousands of file arguments stay linear.
+    let folders: std::collections::HashSet<&Path> = paths
+        .iter()
+        .filter(|p| p.is_dir())
+        .map(PathBuf::as_path)
+        .collect();
     for path in &files {
-        // The folder named on the command line bounds the search for a parent's jixiao.toml.
-        let root = paths
-            .iter()
-            .filter(|p| p.is_dir() && path.starts_with(p))
-            .max_by_key(|p| p.components().count());
-        loaded.push(loader.load(&mut sources, path, root.map(PathBuf::as_path)));
+        // The folder named on the command line bounds the search for a parent's jixiao.toml:
+        // the deepest one holding the file.
+        let root = path.ancestors().skip(1).find(|a| folders.contains(a));
+        loaded.push(loader.load(&mut sources, path, root));
     }
     let reports = loaded
         .iter()

@@ -84,9 +84,11 @@ pub fn identity(path: &Path) -> PathBuf {
 /// Refuse a set of outputs that would overwrite an input, or write twice to one path.
 /// `outputs` pairs each output path with the input it comes from.
 pub fn guard(inputs: &[PathBuf], outputs: &[(PathBuf, PathBuf)]) -> Result<(), OutputError> {
-    let inputs: Vec<(PathBuf, &PathBuf)> = inputs.iter().map(|p| (identity(p), p)).collect();
+    // Looked up by identity, so that thousands of files stay linear.
+    let inputs: std::collections::HashMap<PathBuf, &PathBuf> =
+        inputs.iter().map(|p| (identity(p), p)).collect();
     // Two outputs that differ only in letter case are one file on Windows and macOS.
-    let mut seen: Vec<(String, &PathBuf)> = Vec::new();
+    let mut seen: std::collections::HashMap<String, &PathBuf> = std::collections::HashMap::new();
     for (output, from) in outputs {
         if let Ok(meta) = std::fs::metadata(output)
             && !meta.is_file()
@@ -94,21 +96,21 @@ pub fn guard(inputs: &[PathBuf], outputs: &[(PathBuf, PathBuf)]) -> Result<(), O
             return Err(OutputError::NotAFile(output.clone()));
         }
         let id = identity(output);
-        if let Some((_, input)) = inputs.iter().find(|(i, _)| *i == id) {
+        if let Some(input) = inputs.get(&id) {
             return Err(OutputError::OverwritesInput {
                 output: output.clone(),
                 input: (*input).clone(),
             });
         }
         let folded = id.to_string_lossy().to_lowercase();
-        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == folded) {
+        if let Some(first) = seen.get(&folded) {
             return Err(OutputError::SameOutput {
                 output: output.clone(),
                 first: (*first).clone(),
                 second: from.clone(),
             });
         }
-        seen.push((folded, from));
+        seen.insert(folded, from);
     }
     Ok(())
 }
