@@ -12,17 +12,24 @@ use std::io::{Read, Seek};
 
 use roxmltree::Node;
 
+use super::budget::Budget;
 use super::grid::{Cell, Grid};
 use super::xlsx::{LocalName, decode_escapes, main_part, parse_xml, part};
 
-/// Read a document. `name` names the grid (the file name); the error is a Chinese reason.
-pub fn read<R: Read + Seek>(reader: R, name: &str) -> Result<(Grid, usize), String> {
+/// Read a document within `budget`. `name` names the grid (the file name); the error is a
+/// Chinese reason.
+pub fn read<R: Read + Seek>(
+    reader: R,
+    name: &str,
+    budget: &mut Budget,
+) -> Result<(Grid, usize), String> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|_| {
         "不是有效的 .docx 文件（文件已损坏，或不是 Word 2007 及以后的格式）".to_string()
     })?;
-    let path = main_part(&mut zip, "word/document.xml")?;
+    let path = main_part(&mut zip, "word/document.xml", budget)?;
     let text = part(&mut zip, &path)?.ok_or("缺少正文 word/document.xml，不是有效的 .docx 文件")?;
-    let doc = parse_xml(&text, &path)?;
+    let doc = parse_xml(&text, &path, budget)?;
+    budget.sheet()?;
     let body = doc
         .root_element()
         .children()
@@ -38,22 +45,32 @@ pub fn read<R: Read + Seek>(reader: R, name: &str) -> Result<(Grid, usize), Stri
         next_row: 0,
         paragraphs: 0,
         tables: 0,
+        budget,
     };
-    builder.block(body);
+    builder.block(body)?;
     let tables = builder.tables;
     Ok((builder.grid, tables))
 }
 
-struct Builder {
+struct Builder<'b> {
     grid: Grid,
     next_row: u32,
     paragraphs: usize,
     tables: usize,
+    budget: &'b mut Budget,
 }
 
-impl Builder {
-    /// Paragraphs and tables of a body (or of a content control inside it), in order.
-    fn block(&mut self, node: Node) {
+impl Builder<'_> {
+    /// A cell, charged to the budget.
+    fn push(&mut self, cell: Cell) -> Result<(), String> {
+        self.budget.cell(&cell.addr, &cell.text)?;
+        self.grid.cells.push(cell);
+        Ok(())
+    }
+
+    /// Paragraphs and tables of a body (or of a content control inside it), in order
+    /// (nesting is bounded when the XML is parsed, see [`super::budget`]).
+    fn block(&mut self, node: Node) -> Result<(), String> {
         for child in node.children().filter(Node::is_element) {
             match child.tag_name().name() {
                 "p" => {
@@ -63,20 +80,19 @@ impl Builder {
                     let text = text.trim().to_string();
                     if !text.is_empty() {
                         let addr = format!("正文第{}段", self.paragraphs);
-                        self.grid
-                            .cells
-                            .push(Cell::text(self.next_row, 0, text, addr));
+                        self.push(Cell::text(self.next_row, 0, text, addr))?;
                         self.next_row += 1;
                     }
                 }
-                "tbl" => self.table(child),
-                "sdt" | "sdtContent" | "customXml" | "smartTag" => self.block(child),
+                "tbl" => self.table(child)?,
+                "sdt" | "sdtContent" | "customXml" | "smartTag" => self.block(child)?,
                 _ => {}
             }
         }
+        Ok(())
     }
 
-    fn table(&mut self, table: Node) {
+    fn table(&mut self, table: Node) -> Result<(), String> {
         self.tables += 1;
         let number = self.tables;
         // Column → the cell a vertical merge started there.
@@ -117,14 +133,14 @@ impl Builder {
                             let addr = format!("表{number} 第{row_in_table}行第{}格", visual + 1);
                             let mut extra = Cell::text(row, col, text, addr);
                             extra.cols = span;
-                            self.grid.cells.push(extra);
+                            self.push(extra)?;
                         }
                     }
                     _ => {
                         let addr = format!("表{number} 第{row_in_table}行第{}格", visual + 1);
                         let mut cell = Cell::text(row, col, text, addr);
                         cell.cols = span;
-                        self.grid.cells.push(cell);
+                        self.push(cell)?;
                         let index = self.grid.cells.len() - 1;
                         if merge.is_some() {
                             open.insert(col, index);
@@ -133,9 +149,10 @@ impl Builder {
                         }
                     }
                 }
-                col += span;
+                col = col.saturating_add(span);
             }
         }
+        Ok(())
     }
 }
 

@@ -200,7 +200,8 @@ pub fn apply_merges(
     cells: &mut Vec<Cell>,
     ranges: impl IntoIterator<Item = (u32, u32, u32, u32)>,
     sheet: &str,
-) {
+    budget: &mut super::budget::Budget,
+) -> Result<(), String> {
     let mut at: std::collections::HashMap<(u32, u32), usize> = cells
         .iter()
         .enumerate()
@@ -213,6 +214,7 @@ pub fn apply_merges(
             Some(&i) => i,
             None => {
                 let addr = format!("{sheet}!{}{}", column_name(left), u64::from(top) + 1);
+                budget.cell(&addr, "")?;
                 cells.push(Cell::text(top, left, "", addr));
                 at.insert((top, left), cells.len() - 1);
                 cells.len() - 1
@@ -221,6 +223,7 @@ pub fn apply_merges(
         cells[index].rows = bottom - top + 1;
         cells[index].cols = right - left + 1;
     }
+    Ok(())
 }
 
 /// Spreadsheet column letters: 0 → A, 25 → Z, 26 → AA.

@@ -673,6 +673,11 @@ struct Column<T> {
     cell: Cell,
 }
 
+/// Most columns a header row gives (a form has about ten): each cell below is matched against
+/// them, so a hostile row of a hundred thousand headings must not make that quadratic. Labels
+/// past it are listed as not imported.
+const MAX_COLUMNS: usize = 64;
+
 /// The first column whose span overlaps `cell`.
 fn column_of<T: Copy>(columns: &[Column<T>], cell: &Cell) -> Option<T> {
     columns
@@ -883,7 +888,9 @@ fn apply(b: &mut Builder, row: &mut Row, kind: RowKind) {
             b.fund_cols.clear();
             for i in 0..row.cells.len() {
                 let (cell, k) = &row.cells[i];
-                if let Some(what) = fund_col(&cell.text) {
+                if let Some(what) = fund_col(&cell.text)
+                    && b.fund_cols.len() < MAX_COLUMNS
+                {
                     b.fund_cols.push(Column {
                         what,
                         cell: (*cell).clone(),
@@ -904,7 +911,7 @@ fn apply(b: &mut Builder, row: &mut Row, kind: RowKind) {
             let mut goals_label = None;
             for i in 0..row.cells.len() {
                 let (cell, k) = &row.cells[i];
-                if planned_label(k) || achieved_label(k) {
+                if (planned_label(k) || achieved_label(k)) && b.goal_cols.len() < MAX_COLUMNS {
                     if k == "年初设定目标" {
                         b.form.votes.push("chongqing");
                     }
@@ -932,7 +939,9 @@ fn apply(b: &mut Builder, row: &mut Row, kind: RowKind) {
             b.ind_cols.clear();
             for i in 0..row.cells.len() {
                 let (cell, k) = &row.cells[i];
-                if let Some(what) = indicator_col(&cell.text) {
+                if let Some(what) = indicator_col(&cell.text)
+                    && b.ind_cols.len() < MAX_COLUMNS
+                {
                     if k == "未完成原因分析" {
                         b.form.votes.push("inner-mongolia");
                     }

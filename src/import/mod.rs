@@ -8,6 +8,7 @@
 //! comment. Outputs are written atomically, all or nothing, and never over an input; an existing
 //! output is replaced only with `force`.
 
+pub mod budget;
 mod cfb;
 pub mod docx;
 pub mod grid;
@@ -23,6 +24,7 @@ use std::path::{Path, PathBuf};
 use crate::Forms;
 use crate::output::OutputError;
 
+pub use budget::Budget;
 pub use grid::Grid;
 pub use mapper::{FoundForm, Scan};
 
@@ -60,6 +62,10 @@ pub enum ImportError {
     UnknownForm { form: String, available: String },
     #[error("没有找到可识别的自评表，未写入任何文件 (no form found)：\n{0}")]
     NothingFound(String),
+    #[error(
+        "找到的自评表超过 {MAX_FORMS} 张（一次导入的上限），未写入任何文件：请分几次导入，每次少一些文件或工作表 (too many forms)"
+    )]
+    TooManyForms,
     #[error("以下文件已存在，未写入任何文件；确需覆盖请加 --force (refusing to overwrite)：\n{0}")]
     Exists(String),
     #[error("输出路径 {0} 已存在且不是文件夹；请用 -o 指定输出文件夹 (output is not a folder)")]
@@ -70,6 +76,9 @@ pub enum ImportError {
     Output(#[from] OutputError),
 }
 
+/// Most forms one run writes (each is a file, checked at once).
+pub const MAX_FORMS: usize = 20_000;
+
 /// Old Word documents are not read: their text is not a table model the mapper could use.
 const DOC_MESSAGE: &str =
     "是 Word 97–2003 旧格式（.doc），无法直接读取：请在 Word/WPS 中另存为 .docx 后再导入";
@@ -79,15 +88,43 @@ const COMPOUND_LIMIT: u64 = 256 * 1024 * 1024;
 
 /// Read one input file into grids. The error is a Chinese reason (without the file name).
 pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
+    read_within(path, &mut Budget::default())
+}
+
+/// Why `path` is not read as an input, told by its type before it is opened: opening a named
+/// pipe waits for a writer that may never come, and a device never ends.
+fn not_a_file(path: &Path) -> Option<String> {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Some(format!("无法打开：{}", crate::output::describe_io(&e))),
+    };
+    if meta.is_dir() {
+        return Some("这是一个文件夹，不是文件".to_string());
+    }
+    if !meta.is_file() {
+        return Some(
+            "不是普通文件（是管道、设备或套接字），不予读取：请导入保存在磁盘上的 .xlsx、.xls、.docx 或 .ods 文件 (not a regular file)"
+                .to_string(),
+        );
+    }
+    None
+}
+
+/// [`read`] within the budget of an import run.
+pub fn read_within(path: &Path, budget: &mut Budget) -> Result<Vec<Grid>, String> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    if let Some(reason) = not_a_file(path) {
+        return Err(reason);
+    }
     let mut file = std::fs::File::open(path)
         .map_err(|e| format!("无法打开：{}", crate::output::describe_io(&e)))?;
-    if file.metadata().is_ok_and(|m| m.is_dir()) {
-        return Err("这是一个文件夹，不是文件".to_string());
+    // The path may have been replaced since it was looked at.
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return Err("不是普通文件，不予读取 (not a regular file)".to_string());
     }
     let mut magic = [0u8; 8];
     let n = file
@@ -107,7 +144,7 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
         if bytes.len() as u64 > COMPOUND_LIMIT {
             return Err("文件超过 256 MB，不予读取".to_string());
         }
-        return compound_grids(&bytes);
+        return compound_grids(&bytes, budget);
     }
     // Web pages saved with an .xls name (common for exported reports).
     let head = String::from_utf8_lossy(&magic[..n])
@@ -127,9 +164,9 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
         |n| n.to_string_lossy().into(),
     );
     match ext.as_str() {
-        "xlsx" | "xlsm" => xlsx::read(reader),
-        "docx" | "docm" => docx_grids(reader, &name),
-        "ods" => ods::read(reader),
+        "xlsx" | "xlsm" => xlsx::read(reader, budget),
+        "docx" | "docm" => docx_grids(reader, &name, budget),
+        "ods" => ods::read(reader, budget),
         _ => {
             if !magic[..n].starts_with(b"PK") {
                 return Err("不支持的文件类型：请导入 .xlsx、.xls、.docx 或 .ods 文件".to_string());
@@ -149,22 +186,22 @@ pub fn read(path: &Path) -> Result<Vec<Grid>, String> {
             };
             let reader = zip.into_inner();
             match kind {
-                "xlsx" => xlsx::read(reader),
-                "docx" => docx_grids(reader, &name),
-                _ => ods::read(reader),
+                "xlsx" => xlsx::read(reader, budget),
+                "docx" => docx_grids(reader, &name, budget),
+                _ => ods::read(reader, budget),
             }
         }
     }
 }
 
 /// An OLE2 compound file: an `.xls` workbook, an old `.doc`, or an encrypted Office file.
-fn compound_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
+fn compound_grids(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Grid>, String> {
     let file = cfb::Compound::open(bytes).map_err(|e| format!("不是有效的 .xls 文件：{e}"))?;
     if file.has("EncryptionInfo") || file.has("EncryptedPackage") {
         return Err(format!("文件{}", xls::PASSWORD_MESSAGE));
     }
     if file.has("Workbook") || file.has("Book") {
-        return xls::read(&file);
+        return xls::read(&file, budget);
     }
     if file.has("WordDocument") {
         return Err(format!("文件{DOC_MESSAGE}"));
@@ -172,8 +209,12 @@ fn compound_grids(bytes: &[u8]) -> Result<Vec<Grid>, String> {
     Err("不是 Excel 或 Word 文件（复合文档中没有工作簿或文档数据）".to_string())
 }
 
-fn docx_grids<R: Read + Seek>(reader: R, name: &str) -> Result<Vec<Grid>, String> {
-    let (grid, tables) = docx::read(reader, name)?;
+fn docx_grids<R: Read + Seek>(
+    reader: R,
+    name: &str,
+    budget: &mut Budget,
+) -> Result<Vec<Grid>, String> {
+    let (grid, tables) = docx::read(reader, name, budget)?;
     if tables == 0 {
         return Err(
             "文档中没有表格：自评表须是 Word 表格（不是图片、文本框或用空格排出的文字）"
@@ -379,10 +420,13 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
     // Read and scan every input.
     let mut found: Vec<(usize, FoundForm, bool)> = Vec::new();
     let mut nothing: Vec<String> = Vec::new();
+    let mut budget = Budget::default();
     for (index, path) in files.iter().enumerate() {
-        let grids = match read(path) {
+        budget.start_file();
+        let grids = match read_within(path, &mut budget) {
             Ok(g) => g,
             Err(reason) => {
+                budget.refund_file();
                 outcome
                     .failed
                     .push(format!("无法导入 {}：{reason}", path.display()));
@@ -444,6 +488,9 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
         outcome
             .notes
             .push(format!("读取 {}：找到 {count} 张自评表", path.display()));
+    }
+    if found.len() > MAX_FORMS {
+        return Err(ImportError::TooManyForms);
     }
     if found.is_empty() {
         let mut reasons = outcome.failed.clone();

@@ -8,22 +8,19 @@ use std::io::{Read, Seek};
 
 use roxmltree::Node;
 
+use super::budget::{Budget, CELL_CHARS};
 use super::grid::{self, Cell, Grid, Number};
 use super::xlsx::{LocalName, parse_xml, part};
 
 /// Most copies of a repeated non-empty row or cell materialised (a row repeated a million
-/// times is a formatting artefact, not data).
+/// times is a formatting artefact, not data); the copies left out are named in a note.
 const REPEAT_LIMIT: u32 = 10_000;
 
-/// Most non-empty cells one sheet may expand to (repeats included): far beyond any form, and
-/// small enough that a 1 KB file cannot ask for billions.
-const MAX_CELLS: usize = 200_000;
-
-pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
+pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>, String> {
     let mut zip = zip::ZipArchive::new(reader)
         .map_err(|_| "不是有效的 .ods 文件（文件已损坏，或不是 OpenDocument 表格）".to_string())?;
     let text = part(&mut zip, "content.xml")?.ok_or("缺少 content.xml，不是有效的 .ods 文件")?;
-    let doc = parse_xml(&text, "content.xml")?;
+    let doc = parse_xml(&text, "content.xml", budget)?;
     let mut grids = Vec::new();
     for (index, table) in doc
         .descendants()
@@ -37,48 +34,69 @@ pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
     {
         let name =
             attr(table, "name").map_or_else(|| format!("Sheet{}", index + 1), str::to_string);
-        let mut cells = Vec::new();
-        let mut row_index: u32 = 0;
-        for row in rows(table) {
-            let repeat = attr(row, "number-rows-repeated")
-                .and_then(|v| v.parse::<u32>().ok())
-                .unwrap_or(1)
-                .max(1);
-            let row_cells = row_cells(row, &name);
-            if row_cells.is_empty() {
-                row_index = row_index.saturating_add(repeat);
-                continue;
-            }
-            for copy in 0..repeat.min(REPEAT_LIMIT) {
-                if cells.len() + row_cells.len() > MAX_CELLS {
-                    return Err(format!(
-                        "工作表“{name}”展开后超过 {MAX_CELLS} 个非空单元格（重复的行或列过多），不像一张自评表"
-                    ));
-                }
-                for (col, mut cell) in row_cells.iter().cloned() {
-                    cell.row = row_index.saturating_add(copy);
-                    cell.col = col;
-                    cell.addr = format!(
-                        "{name}!{}{}",
-                        grid::column_name(col),
-                        u64::from(cell.row) + 1
-                    );
-                    cells.push(cell);
-                }
-            }
-            row_index = row_index.saturating_add(repeat);
-        }
-        grids.push(Grid {
-            name,
-            document: false,
-            cells,
-            notes: Vec::new(),
-        });
+        budget.sheet()?;
+        grids.push(sheet(table, name, budget)?);
     }
     if grids.is_empty() {
         return Err("表格文件中没有工作表".to_string());
     }
     Ok(grids)
+}
+
+/// One `table:table`: every copy of a repeated row or cell is a cell of its own, each charged
+/// to the budget, so a repeat counts in cells however few bytes it takes.
+fn sheet(table: Node, name: String, budget: &mut Budget) -> Result<Grid, String> {
+    let mut cells = Vec::new();
+    let mut notes = Vec::new();
+    let mut row_index: u32 = 0;
+    for row in rows(table) {
+        let repeat = attr(row, "number-rows-repeated")
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1);
+        let row_cells = row_cells(row);
+        if row_cells.is_empty() {
+            row_index = row_index.saturating_add(repeat);
+            continue;
+        }
+        for copy in 0..repeat.min(REPEAT_LIMIT) {
+            let r = row_index.saturating_add(copy);
+            for (col, times, cell) in &row_cells {
+                for c in 0..(*times).min(REPEAT_LIMIT) {
+                    let mut cell = cell.clone();
+                    cell.row = r;
+                    cell.col = col.saturating_add(c);
+                    cell.addr = format!(
+                        "{name}!{}{}",
+                        grid::column_name(cell.col),
+                        u64::from(cell.row) + 1
+                    );
+                    budget.cell(&cell.addr, &cell.text)?;
+                    cells.push(cell);
+                }
+                if *times > REPEAT_LIMIT && copy == 0 {
+                    notes.push(format!(
+                        "{name}!{}{} 起的单元格横向重复 {times} 次，只读取前 {REPEAT_LIMIT} 个",
+                        grid::column_name(*col),
+                        u64::from(r) + 1
+                    ));
+                }
+            }
+        }
+        if repeat > REPEAT_LIMIT {
+            notes.push(format!(
+                "工作表“{name}”第 {} 行（有内容）重复 {repeat} 次，只读取前 {REPEAT_LIMIT} 行",
+                u64::from(row_index) + 1
+            ));
+        }
+        row_index = row_index.saturating_add(repeat);
+    }
+    Ok(Grid {
+        name,
+        document: false,
+        cells,
+        notes,
+    })
 }
 
 /// An attribute by local name (`table:name`, `office:value`).
@@ -88,7 +106,8 @@ fn attr<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a str> {
         .map(|a| a.value())
 }
 
-/// Rows of a table, also inside header-row and row groups.
+/// Rows of a table, also inside header-row and row groups (nesting is bounded when the XML
+/// is parsed, see [`super::budget`]).
 fn rows<'a, 'i>(table: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
     fn walk<'a, 'i>(node: Node<'a, 'i>, out: &mut Vec<Node<'a, 'i>>) {
         for child in node.children().filter(Node::is_element) {
@@ -104,8 +123,9 @@ fn rows<'a, 'i>(table: Node<'a, 'i>) -> Vec<Node<'a, 'i>> {
     out
 }
 
-/// The non-empty cells of a row with their columns (row and address set by the caller).
-fn row_cells(row: Node, sheet: &str) -> Vec<(u32, Cell)> {
+/// The non-empty cells of a row: (first column, columns repeated, the cell; its row and
+/// address are set by the caller).
+fn row_cells(row: Node) -> Vec<(u32, u32, Cell)> {
     let mut out = Vec::new();
     let mut col: u32 = 0;
     for cell in row.children().filter(Node::is_element) {
@@ -134,18 +154,11 @@ fn row_cells(row: Node, sheet: &str) -> Vec<(u32, Cell)> {
                 .unwrap_or(1)
                 .clamp(1, max)
         };
-        let cols = spans("number-columns-spanned", 16_384);
-        let rows = spans("number-rows-spanned", 1_048_576);
-        for copy in 0..repeat.min(REPEAT_LIMIT) {
-            if out.len() >= MAX_CELLS {
-                break;
-            }
-            let mut c = Cell::text(0, 0, text.clone(), format!("{sheet}!"));
-            c.cols = cols;
-            c.rows = rows;
-            c.number = number.clone();
-            out.push((col.saturating_add(copy), c));
-        }
+        let mut c = Cell::text(0, 0, text, String::new());
+        c.cols = spans("number-columns-spanned", 16_384);
+        c.rows = spans("number-rows-spanned", 1_048_576);
+        c.number = number;
+        out.push((col, repeat, c));
         col = col.saturating_add(repeat);
     }
     out
@@ -180,22 +193,34 @@ fn cell_value(cell: Node) -> (String, Option<Number>) {
     }
 }
 
-/// The text of a cell's paragraphs, one line each.
+/// The text of a cell's paragraphs, one line each. It stops growing past [`CELL_CHARS`] (a
+/// `<text:s text:c="1000"/>` is a thousand spaces from twenty bytes); the budget then refuses
+/// the cell by its address.
 fn paragraphs(cell: Node) -> String {
-    let lines: Vec<String> = cell
+    let mut out = String::new();
+    let paragraphs = cell
         .children()
-        .filter(|n| n.has_tag_name_local("p") || n.has_tag_name_local("h"))
-        .map(|p| {
-            let mut s = String::new();
-            inline(p, &mut s);
-            s
-        })
-        .collect();
-    lines.join("\n")
+        .filter(|n| n.has_tag_name_local("p") || n.has_tag_name_local("h"));
+    for (i, p) in paragraphs.enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        inline(p, &mut out);
+        if out.len() > TEXT_CAP {
+            break;
+        }
+    }
+    out
 }
+
+/// Bytes a cell's text may grow to: more characters than [`CELL_CHARS`] whatever their width.
+const TEXT_CAP: usize = 4 * CELL_CHARS;
 
 fn inline(node: Node, out: &mut String) {
     for child in node.children() {
+        if out.len() > TEXT_CAP {
+            return;
+        }
         if child.is_text() {
             out.push_str(child.text().unwrap_or(""));
             continue;

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use super::budget::Budget;
 use super::cfb::{Compound, u16_at, u32_at};
 use super::grid::{self, Cell, Grid, Number};
 use super::xlsx::{builtin_format, is_date_format, serial_date};
@@ -38,8 +39,9 @@ const TABLE: u16 = 0x0236;
 
 const DAMAGED: &str = "工作簿数据已损坏（BIFF records damaged）";
 
-/// Read every worksheet of an `.xls` held in a compound file. The error is a Chinese reason.
-pub fn read(file: &Compound) -> Result<Vec<Grid>, String> {
+/// Read every worksheet of an `.xls` held in a compound file, within `budget`. The error is a
+/// Chinese reason.
+pub fn read(file: &Compound, budget: &mut Budget) -> Result<Vec<Grid>, String> {
     let stream = match file.stream("Workbook")? {
         Some(s) => s,
         None => match file.stream("Book")? {
@@ -59,7 +61,8 @@ pub fn read(file: &Compound) -> Result<Vec<Grid>, String> {
         if sheet.kind != 0 {
             continue;
         }
-        grids.push(sheet_grid(&stream, sheet, &globals));
+        budget.sheet()?;
+        grids.push(sheet_grid(&stream, sheet, &globals, budget)?);
     }
     if grids.is_empty() {
         return Err("工作簿中没有工作表".to_string());
@@ -345,7 +348,12 @@ fn error_text(code: u8) -> &'static str {
     }
 }
 
-fn sheet_grid(stream: &[u8], sheet: &SheetEntry, globals: &Globals) -> Grid {
+fn sheet_grid(
+    stream: &[u8],
+    sheet: &SheetEntry,
+    globals: &Globals,
+    budget: &mut Budget,
+) -> Result<Grid, String> {
     let name = sheet.name.clone();
     let mut out = Grid {
         name: name.clone(),
@@ -386,13 +394,19 @@ fn sheet_grid(stream: &[u8], sheet: &SheetEntry, globals: &Globals) -> Grid {
             "工作表“{name}”的数据位置已损坏，无法读取该表（sheet offset damaged）"
         ));
         out.notes = notes;
-        return out;
+        return Ok(out);
     }
     let list: Vec<(u16, &[u8])> = it.collect();
     // A formula whose result is text: the text follows in a STRING record, after any
     // shared-formula, array or table record (and may go on in CONTINUE records).
     let mut pending_string: Option<(u16, u16)> = None;
+    // Cells are charged to the budget record by record (a record adds at most a few hundred).
+    let mut charged = 0;
     for (index, &(kind, body)) in list.iter().enumerate() {
+        for cell in &cells[charged..] {
+            budget.cell(&cell.addr, &cell.text)?;
+        }
+        charged = cells.len();
         if let Some((pr, pc)) = pending_string
             && !matches!(kind, STRING | SHRFMLA | ARRAY | TABLE | CONTINUE)
         {
@@ -527,15 +541,18 @@ fn sheet_grid(stream: &[u8], sheet: &SheetEntry, globals: &Globals) -> Grid {
             addr(r, c)
         ));
     }
+    for cell in &cells[charged..] {
+        budget.cell(&cell.addr, &cell.text)?;
+    }
     for cell in &mut cells {
         cell.text = cell.text.replace("\r\n", "\n").replace('\r', "\n");
     }
     cells.retain(|c| !c.text.trim().is_empty());
-    grid::apply_merges(&mut cells, merges, &name);
+    grid::apply_merges(&mut cells, merges, &name, budget)?;
     cells.sort_by_key(|c| (c.row, c.col));
     out.cells = cells;
     out.notes = notes;
-    out
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -604,7 +621,7 @@ mod tests {
                 bytes.truncate((next() % bytes.len() as u64) as usize);
             }
             if let Ok(file) = Compound::open(&bytes) {
-                let _ = read(&file);
+                let _ = read(&file, &mut Budget::default());
             }
         }
     }
@@ -656,7 +673,7 @@ mod tests {
             pos: 0,
             kind: 0,
         };
-        let grid = sheet_grid(&stream, &sheet, &globals);
+        let grid = sheet_grid(&stream, &sheet, &globals, &mut Budget::default()).unwrap();
         let texts: Vec<(u32, &str)> = grid
             .cells
             .iter()

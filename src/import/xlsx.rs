@@ -8,26 +8,27 @@ use std::io::{Read, Seek};
 
 use roxmltree::{Document, Node};
 
+use super::budget::Budget;
 use super::grid::{self, Cell, Grid, Number};
 
 /// Largest XML part read (a sheet of 10 000 rows is a few MB; this stops zip bombs).
 const PART_LIMIT: u64 = 256 * 1024 * 1024;
 
-/// Read every worksheet of a workbook. The error is a Chinese reason.
-pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
+/// Read every worksheet of a workbook within `budget`. The error is a Chinese reason.
+pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>, String> {
     let mut zip = zip::ZipArchive::new(reader).map_err(|_| {
         "不是有效的 .xlsx 文件（文件已损坏，或不是 Excel 2007 及以后的格式）".to_string()
     })?;
-    let workbook_path = main_part(&mut zip, "xl/workbook.xml")?;
+    let workbook_path = main_part(&mut zip, "xl/workbook.xml", budget)?;
     let workbook_text = part(&mut zip, &workbook_path)?
         .ok_or("缺少工作簿目录 xl/workbook.xml，不是有效的 .xlsx 文件")?;
-    let workbook = parse_xml(&workbook_text, &workbook_path)?;
+    let workbook = parse_xml(&workbook_text, &workbook_path, budget)?;
     let base = workbook_path
         .rsplit_once('/')
         .map_or(String::new(), |(d, _)| format!("{d}/"));
     let rels_path = format!("{base}_rels/{}.rels", &workbook_path[base.len()..]);
     let targets = match part(&mut zip, &rels_path)? {
-        Some(text) => relationships(&parse_xml(&text, &rels_path)?, &base),
+        Some(text) => relationships(&parse_xml(&text, &rels_path, budget)?, &base),
         None => HashMap::new(),
     };
     let date1904 = workbook
@@ -36,14 +37,17 @@ pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
         .and_then(|n| n.attribute("date1904"))
         .is_some_and(|v| v == "1" || v == "true");
     let shared = match part(&mut zip, &format!("{base}sharedStrings.xml"))? {
-        Some(text) => shared_strings(&parse_xml(&text, "sharedStrings.xml")?),
+        Some(text) => shared_strings(&parse_xml(&text, "sharedStrings.xml", budget)?),
         None => Vec::new(),
     };
     let styles = match part(&mut zip, &format!("{base}styles.xml"))? {
-        Some(text) => Styles::read(&parse_xml(&text, "styles.xml")?),
+        Some(text) => Styles::read(&parse_xml(&text, "styles.xml", budget)?),
         None => Styles::default(),
     };
     let mut grids = Vec::new();
+    // Each part is read once: sheets pointing at one part (a workbook edited by hand) would
+    // otherwise multiply the work. Part → (first sheet, the other sheets).
+    let mut read_parts: HashMap<String, (String, Vec<String>)> = HashMap::new();
     for (index, sheet) in workbook
         .descendants()
         .filter(|n| n.has_tag_name_local("sheet"))
@@ -59,11 +63,33 @@ pub fn read<R: Read + Seek>(reader: R) -> Result<Vec<Grid>, String> {
         if !target.contains("worksheets/") {
             continue;
         }
+        if let Some((_, others)) = read_parts.get_mut(&target) {
+            others.push(name);
+            continue;
+        }
+        read_parts.insert(target.clone(), (name.clone(), Vec::new()));
         let Some(text) = part(&mut zip, &target)? else {
             continue;
         };
-        let doc = parse_xml(&text, &target)?;
-        grids.push(sheet_grid(&doc, name, &shared, &styles, date1904));
+        budget.sheet()?;
+        let doc = parse_xml(&text, &target, budget)?;
+        grids.push(sheet_grid(&doc, name, &shared, &styles, date1904, budget)?);
+    }
+    let mut shared_parts: Vec<_> = read_parts
+        .into_iter()
+        .filter(|(_, (_, o))| !o.is_empty())
+        .collect();
+    shared_parts.sort();
+    for (target, (first, others)) in shared_parts {
+        let shown: Vec<String> = others.iter().take(3).map(|n| format!("“{n}”")).collect();
+        let more = if others.len() > 3 { "……" } else { "" };
+        if let Some(grid) = grids.first_mut() {
+            grid.notes.push(format!(
+                "{} 张工作表（{}{more}）与工作表“{first}”指向同一份数据（{target}），文件可能被改动过：只读取一次",
+                others.len(),
+                shown.join("、")
+            ));
+        }
     }
     if grids.is_empty() {
         return Err("工作簿中没有工作表".to_string());
@@ -89,10 +115,19 @@ pub(super) fn local_attribute<'a>(node: Node<'a, '_>, name: &str) -> Option<&'a 
         .or_else(|| node.attribute(name))
 }
 
-/// Parse one XML part; the error names the part and the place in Chinese, the XML library's
-/// own words kept in parentheses for whoever repairs the file.
-pub(super) fn parse_xml<'a>(text: &'a str, what: &str) -> Result<Document<'a>, String> {
-    Document::parse(text).map_err(|e| {
+/// Parse one XML part within `budget`; the error names the part and the place in Chinese, the
+/// XML library's own words kept in parentheses for whoever repairs the file.
+pub(super) fn parse_xml<'a>(
+    text: &'a str,
+    what: &str,
+    budget: &mut Budget,
+) -> Result<Document<'a>, String> {
+    budget.xml(what, text)?;
+    let options = roxmltree::ParsingOptions {
+        nodes_limit: super::budget::NODES_LIMIT,
+        ..roxmltree::ParsingOptions::default()
+    };
+    Document::parse_with_options(text, options).map_err(|e| {
         let pos = e.pos();
         let kind = match e {
             roxmltree::Error::UnexpectedEndOfStream => "内容在中途截断",
@@ -128,19 +163,24 @@ pub(super) fn part<R: Read + Seek>(
     if bytes.len() as u64 > PART_LIMIT {
         return Err(format!("{name} 解压后超过 256 MB，不予读取"));
     }
-    let text = String::from_utf8(bytes).map_err(|_| format!("{name} 不是 UTF-8 编码的 XML"))?;
-    Ok(Some(text.trim_start_matches('\u{feff}').to_string()))
+    let mut text = String::from_utf8(bytes).map_err(|_| format!("{name} 不是 UTF-8 编码的 XML"))?;
+    // In place: a part may be hundreds of megabytes.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(Some(text))
 }
 
 /// The package's main part from `_rels/.rels` (the officeDocument relationship).
 pub(super) fn main_part<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     default: &str,
+    budget: &mut Budget,
 ) -> Result<String, String> {
     let Some(text) = part(zip, "_rels/.rels")? else {
         return Ok(default.to_string());
     };
-    let doc = parse_xml(&text, "_rels/.rels")?;
+    let doc = parse_xml(&text, "_rels/.rels", budget)?;
     let found = doc
         .descendants()
         .filter(|n| n.has_tag_name_local("Relationship"))
@@ -186,12 +226,23 @@ pub(super) fn resolve(base: &str, target: &str) -> String {
     parts.join("/")
 }
 
-/// The text of `t` elements under `node`, leaving out phonetic guides (`rPh`).
+/// The text of `t` elements under `node`, leaving out phonetic guides (`rPh`): one pass,
+/// each phonetic guide's subtree skipped whole (linear however deep the runs nest).
 fn run_text(node: Node) -> String {
     let mut out = String::new();
-    for n in node.descendants() {
-        if n.has_tag_name_local("t") && !n.ancestors().any(|a| a.has_tag_name_local("rPh")) {
-            out.push_str(n.text().unwrap_or(""));
+    let mut stack = vec![node.children()];
+    while let Some(children) = stack.last_mut() {
+        match children.next() {
+            Some(n) if n.has_tag_name_local("rPh") => {}
+            Some(n) => {
+                if n.has_tag_name_local("t") {
+                    out.push_str(n.text().unwrap_or(""));
+                }
+                stack.push(n.children());
+            }
+            None => {
+                stack.pop();
+            }
         }
     }
     decode_escapes(&out)
@@ -357,16 +408,17 @@ fn sheet_grid(
     shared: &[String],
     styles: &Styles,
     date1904: bool,
-) -> Grid {
+    budget: &mut Budget,
+) -> Result<Grid, String> {
     let mut cells: Vec<Cell> = Vec::new();
     let root = doc.root_element();
     let Some(data) = root.children().find(|n| n.has_tag_name_local("sheetData")) else {
-        return Grid {
+        return Ok(Grid {
             name,
             document: false,
             cells,
             notes: Vec::new(),
-        };
+        });
     };
     let mut notes = Vec::new();
     let mut without_result: Vec<String> = Vec::new();
@@ -420,7 +472,9 @@ fn sheet_grid(
                     u64::from(row_index) + 1
                 );
                 without_result.push(addr.clone());
-                cells.push(Cell::text(row_index, col, format!("={f}"), addr));
+                let text = format!("={f}");
+                budget.cell(&addr, &text)?;
+                cells.push(Cell::text(row_index, col, text, addr));
                 continue;
             }
             let (percent, decimals, date) = styles.get(style);
@@ -487,6 +541,7 @@ fn sheet_grid(
                 grid::column_name(col),
                 u64::from(row_index) + 1
             );
+            budget.cell(&addr, &text)?;
             let mut cell = Cell::text(row_index, col, text, addr);
             cell.number = number;
             cells.push(cell);
@@ -507,14 +562,14 @@ fn sheet_grid(
             without_result.len()
         ));
     }
-    grid::apply_merges(&mut cells, merge_ranges(root), &name);
+    grid::apply_merges(&mut cells, merge_ranges(root), &name, budget)?;
     cells.sort_by_key(|c| (c.row, c.col));
-    Grid {
+    Ok(Grid {
         name,
         document: false,
         cells,
         notes,
-    }
+    })
 }
 
 /// The sheet's `<mergeCells>` as (top, left, bottom, right) ranges.
