@@ -684,6 +684,35 @@ mod tests {
         assert!(grid.notes[0].contains("S!A3 是公式"), "{:?}", grid.notes);
     }
 
+    /// Hostile round 3: one 32 000-character shared string in 60 000 cells (5.7 GB of text
+    /// once materialised) stops at the file's text limit.
+    #[test]
+    fn one_long_string_in_many_cells_is_bounded() {
+        let mut stream = record(BOF, &[0x00, 0x06, 0x10, 0x00]);
+        for row in 0..60_000u16 {
+            let mut body = cell_head(row, 0);
+            body.extend(0u32.to_le_bytes());
+            stream.extend(record(LABELSST, &body));
+        }
+        stream.extend(record(EOF, &[]));
+        let globals = Globals {
+            sheets: Vec::new(),
+            sst: vec!["长".repeat(32_000)],
+            xfs: Vec::new(),
+            date1904: false,
+        };
+        let sheet = SheetEntry {
+            name: "S".into(),
+            pos: 0,
+            kind: 0,
+        };
+        let err = sheet_grid(&stream, &sheet, &globals, &mut Budget::default()).unwrap_err();
+        assert!(
+            err.contains("64 MB 的单元格文字（每个文件的上限）"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn rk_numbers() {
         // 1 as an integer RK, 1.23 as an integer ÷ 100, 0.5 as a truncated double.

@@ -9,6 +9,10 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Format, Workbook};
 
+/// Hostile round 3: generated hostile inputs.
+#[path = "import_hostile.rs"]
+mod hostile;
+
 // ---------------------------------------------------------------------------------------------
 // Fixture builders
 

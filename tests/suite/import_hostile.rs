@@ -1,0 +1,565 @@
+//! Hostile round 3 against `jixiao import`, with generated inputs (no large fixtures): text
+//! that tries to write TOML keys, deep nesting, unbounded work, half-done writes, numbers a
+//! double holds but a decimal does not, and inputs that are not regular files.
+
+use super::*;
+
+use std::time::{Duration, Instant};
+
+/// Run jixiao, killed after `limit` (an input that blocks must fail the test, not hang it).
+fn run_within(args: &[&str], limit: Duration) -> (i32, String, String, Duration) {
+    let start = Instant::now();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("jixiao {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!stderr.contains("panicked"), "panic on {args:?}: {stderr}");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        stderr,
+        start.elapsed(),
+    )
+}
+
+/// A good workbook beside the hostile input: it must be imported whatever the other does.
+fn good_workbook(folder: &Folder) -> PathBuf {
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    write_file(folder, "好表.xlsx", &xlsx(&[sheet]))
+}
+
+/// Import `hostile` together with a good workbook: exit 2, the hostile file named with
+/// `message`, the good one imported and its figures checked.
+fn refused_beside_a_good_one(folder: &Folder, hostile: &Path, message: &str) -> Duration {
+    let good = good_workbook(folder);
+    let out = folder.path().join("out");
+    let _ = std::fs::remove_dir_all(&out);
+    let (code, _, stderr, took) = run_within(
+        &["import", s(hostile), s(&good), "-o", s(&out)],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(&format!("无法导入 {}", hostile.display())) && stderr.contains(message),
+        "{message}: {stderr}"
+    );
+    let report = report_of(&out.join("测试项目乙.toml"));
+    assert_eq!(dec(report.total), "98.09", "{:?}", report.problems);
+    took
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Text that tries to write keys
+
+/// A sheet name, a file name and cells holding line breaks, CR, U+2028 and bidi controls that
+/// would each write `unit = "元"` (amounts ×10 000 on the official form) when copied raw.
+#[test]
+fn names_and_cells_never_write_keys() {
+    let folder = Folder::new();
+    let attack = "X\nunit = \"元\"\r\n[signature]\u{2028}filler = \"假\"\u{202e}";
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    for (_, _, v) in &mut sheet.cells {
+        if matches!(v, Value::Text(t) if t == "测试项目乙") {
+            *v = Value::Text(format!("测试项目乙{attack}"));
+        }
+    }
+    sheet.text(40, 0, attack);
+    let entries = unzip(&xlsx(&[sheet]))
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name == "xl/workbook.xml" {
+                let xml = String::from_utf8(bytes).unwrap().replace(
+                    "name=\"Sheet1\"",
+                    "name=\"S&#10;unit = &quot;元&quot;&#13;&#10;[x]&#x2028;y = 1\"",
+                );
+                (name, xml.into_bytes())
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect::<Vec<_>>();
+    let input = write_file(&folder, "表\nunit = \"元\"\n.xlsx", &rezip(&entries));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stderr}");
+    let files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let project = files
+        .iter()
+        .find(|p| !p.ends_with("jixiao.toml"))
+        .unwrap()
+        .clone();
+    let text = read(&project);
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    // Only the keys a form has: no `unit` (it is in jixiao.toml), no `[x]`, no `filler`.
+    let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        ["funds", "goals", "indicators", "project", "total"],
+        "{text}"
+    );
+    let project_keys: Vec<&str> = table["project"]
+        .as_table()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(project_keys, ["implementer", "name"], "{text}");
+    // The name, its lines joined as import joins a wrapped cell, exactly as the cell says.
+    assert_eq!(
+        table["project"]["name"].as_str(),
+        Some("测试项目乙X unit = \"元\"[signature]\u{2028}filler = \"假\"\u{202e}"),
+        "{text}"
+    );
+    // Every line is a comment, a blank, a header or a key; none carries a raw separator or
+    // bidi control.
+    for line in text.lines() {
+        assert!(
+            !line.contains(['\u{2028}', '\u{202e}', '\r']),
+            "raw hidden character in {line:?}"
+        );
+    }
+    let first = text.lines().next().unwrap();
+    assert!(
+        first.starts_with("# 由 jixiao import 导入：表\\nunit = \"元\"\\n.xlsx 工作表“S\\nunit = \"元\"\\r\\n[x]\\u{2028}y = 1”"),
+        "{first}"
+    );
+    // The cell listed at the end keeps its text, escaped, on one comment line.
+    assert!(
+        text.contains("\n# S\\nunit = \"元\"\\r\\n[x]\\u{2028}y = 1!A41: \"X\\nunit = \\\"元\\\"\\n[signature]\\u2028filler = \\\"假\\\"\\u202E\"\n"),
+        "{text}"
+    );
+    let folder_table: toml::Table = toml::from_str(&read(&out.join("jixiao.toml"))).unwrap();
+    assert_eq!(folder_table["unit"].as_str(), Some("万元"));
+    // The stated figures still check: nothing was read as 元.
+    let report = report_of(&project);
+    assert_eq!(dec(report.total), "98.09", "{:?}", report.problems);
+}
+
+/// `jixiao new` with a user form whose names hold line breaks: the scaffold's values are
+/// strings and its comments stay comments.
+#[test]
+fn user_form_names_never_write_keys_into_a_scaffold() {
+    let folder = Folder::new();
+    let dir = folder.path().join("表样");
+    let form = dir.join("evil");
+    std::fs::create_dir_all(&form).unwrap();
+    let builtin = Path::new("templates/mof-2020");
+    for entry in std::fs::read_dir(builtin).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), form.join(entry.file_name())).unwrap();
+    }
+    let spec = read(&form.join("form.toml"));
+    let spec = spec
+        .replacen("id = \"mof-2020\"", "id = \"evil\"", 1)
+        .replacen("name = \"", "name = \"恶意\\nunit = \\\"元\\\"\\n", 1);
+    std::fs::write(form.join("form.toml"), spec).unwrap();
+    let target = folder.path().join("新.toml");
+    let (code, _, stderr) =
+        run_jixiao(&["new", s(&target), "--form", "evil", "--templates", s(&dir)]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = read(&target);
+    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(table["unit"].as_str(), Some("万元"), "{text}");
+    assert!(
+        text.starts_with("# 项目支出绩效自评表 · 表样 evil（恶意\\nunit = \"元\"\\n"),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Deep nesting
+
+const DEEP: usize = 100_000;
+
+#[test]
+fn deeply_nested_documents_are_refused_and_the_others_imported() {
+    let folder = Folder::new();
+    let nested = |open: &str, close: &str, inner: &str| {
+        format!("{}{inner}{}", open.repeat(DEEP), close.repeat(DEEP))
+    };
+    let cases = [
+        (
+            "sdt.docx",
+            docx(&nested(
+                "<w:sdt><w:sdtContent>",
+                "</w:sdtContent></w:sdt>",
+                &para("x"),
+            )),
+        ),
+        (
+            "runs.docx",
+            docx(&format!(
+                "<w:p>{}</w:p>",
+                nested("<w:r>", "</w:r>", "<w:t>x</w:t>")
+            )),
+        ),
+        (
+            "tables.docx",
+            docx(&nested(
+                "<w:tbl><w:tr><w:tc>",
+                "</w:tc></w:tr></w:tbl>",
+                &para("x"),
+            )),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = write_file(&folder, name, &bytes);
+        let took = refused_beside_a_good_one(&folder, &path, "嵌套超过 1 000 层");
+        assert!(took < Duration::from_secs(20), "{name}: {took:?}");
+    }
+    let ods_body = |inner: String| format!("<table:table table:name=\"S\">{inner}</table:table>");
+    let ods_cases = [
+        (
+            "groups.ods",
+            ods_body(nested(
+                "<table:table-row-group>",
+                "</table:table-row-group>",
+                "<table:table-row><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row>",
+            )),
+        ),
+        (
+            "spans.ods",
+            ods_body(format!(
+                "<table:table-row><table:table-cell><text:p>{}</text:p></table:table-cell></table:table-row>",
+                nested("<text:span>", "</text:span>", "x")
+            )),
+        ),
+    ];
+    for (name, body) in ods_cases {
+        let path = write_file(&folder, name, &ods_content(&body));
+        refused_beside_a_good_one(&folder, &path, "嵌套超过 1 000 层");
+    }
+    // 150 000 nested runs in one shared string.
+    let mut sheet = Sheet::new("Sheet1");
+    sheet.text(0, 0, "项目名称");
+    let entries = unzip(&xlsx(&[sheet]))
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name == "xl/sharedStrings.xml" {
+                let runs = format!(
+                    "{}<t>x</t>{}",
+                    "<r>".repeat(150_000),
+                    "</r>".repeat(150_000)
+                );
+                let xml =
+                    String::from_utf8(bytes)
+                        .unwrap()
+                        .replacen("<si>", &format!("<si>{runs}"), 1);
+                (name, xml.into_bytes())
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect::<Vec<_>>();
+    let path = write_file(&folder, "runs.xlsx", &rezip(&entries));
+    let took =
+        refused_beside_a_good_one(&folder, &path, "sharedStrings.xml 的 XML 嵌套超过 1 000 层");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+/// An .ods package around `body` (the sheets of office:spreadsheet).
+fn ods_content(body: &str) -> Vec<u8> {
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
+         <office:document-content xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\">\
+         <office:body><office:spreadsheet>{body}</office:spreadsheet></office:body></office:document-content>"
+    );
+    rezip(&[("content.xml".to_string(), content.into_bytes())])
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Unbounded work
+
+/// A worksheet part replaced by `sheet_xml` (and shared strings by `strings`, when given).
+fn workbook_with(sheet_xml: &str, strings: Option<&str>, sheets: usize) -> Vec<u8> {
+    let mut book = Vec::new();
+    for i in 0..sheets {
+        book.push(Sheet::new(&format!("S{}", i + 1)));
+    }
+    book[0].text(0, 0, "项目名称");
+    unzip(&xlsx(&book))
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name == "xl/worksheets/sheet1.xml" {
+                let xml = String::from_utf8(bytes).unwrap();
+                let start = xml.find("<sheetData").unwrap();
+                let end = xml.find("</sheetData>").map_or_else(
+                    || xml[start..].find("/>").unwrap() + start + 2,
+                    |e| e + "</sheetData>".len(),
+                );
+                let xml = format!("{}{sheet_xml}{}", &xml[..start], &xml[end..]);
+                (name, xml.into_bytes())
+            } else if name == "xl/sharedStrings.xml"
+                && let Some(strings) = strings
+            {
+                let xml = String::from_utf8(bytes).unwrap();
+                let start = xml.find("<si>").unwrap();
+                let end = xml.rfind("</si>").unwrap() + "</si>".len();
+                (
+                    name,
+                    format!("{}{strings}{}", &xml[..start], &xml[end..]).into_bytes(),
+                )
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect::<Vec<_>>()
+        .pipe(|e| rezip(&e))
+}
+
+trait Pipe: Sized {
+    fn pipe<T>(self, f: impl FnOnce(Self) -> T) -> T {
+        f(self)
+    }
+}
+impl<T> Pipe for T {}
+
+#[test]
+fn millions_of_empty_cells_stop_at_the_element_limit() {
+    let folder = Folder::new();
+    // 3.5 M empty cells: a few hundred KB zipped.
+    let mut xml = String::from("<sheetData><row r=\"1\">");
+    xml.push_str(&"<c/>".repeat(3_500_000));
+    xml.push_str("</row></sheetData>");
+    let path = write_file(&folder, "空格.xlsx", &workbook_with(&xml, None, 1));
+    assert!(std::fs::metadata(&path).unwrap().len() < 1_000_000);
+    let took = refused_beside_a_good_one(&folder, &path, "3 000 000 个 XML 元素（每个文件的上限）");
+    assert!(took < Duration::from_secs(30), "{took:?}");
+}
+
+#[test]
+fn one_huge_string_in_many_cells_is_refused_by_size() {
+    let folder = Folder::new();
+    let cells = |n: usize| {
+        let mut xml = String::from("<sheetData>");
+        for r in 1..=n {
+            xml.push_str(&format!(
+                "<row r=\"{r}\"><c r=\"A{r}\" t=\"s\"><v>0</v></c></row>"
+            ));
+        }
+        xml.push_str("</sheetData>");
+        xml
+    };
+    // Longer than a cell may be.
+    let long = format!("<si><t>{}</t></si>", "长".repeat(40_000));
+    let path = write_file(
+        &folder,
+        "长串.xlsx",
+        &workbook_with(&cells(300), Some(&long), 1),
+    );
+    refused_beside_a_good_one(&folder, &path, "单元格 S1!A1 有 40 000 个字符");
+    // Each under the cell limit, together over the file's text limit.
+    let wide = format!("<si><t>{}</t></si>", "x".repeat(30_000));
+    let path = write_file(
+        &folder,
+        "宽串.xlsx",
+        &workbook_with(&cells(3_000), Some(&wide), 1),
+    );
+    refused_beside_a_good_one(&folder, &path, "64 MB 的单元格文字（每个文件的上限）");
+}
+
+#[test]
+fn sheets_pointing_at_one_part_are_read_once() {
+    let folder = Folder::new();
+    let mut book = Vec::new();
+    let mut first = Sheet::new("S1");
+    national_form(&mut first, 0);
+    book.push(first);
+    for i in 1..400 {
+        book.push(Sheet::new(&format!("S{}", i + 1)));
+    }
+    let entries = unzip(&xlsx(&book))
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name == "xl/_rels/workbook.xml.rels" {
+                let xml = String::from_utf8(bytes).unwrap();
+                let mut out = String::new();
+                let mut rest = xml.as_str();
+                while let Some(i) = rest.find("worksheets/sheet") {
+                    out.push_str(&rest[..i]);
+                    out.push_str("worksheets/sheet1.xml");
+                    rest = &rest[i..];
+                    rest = &rest[rest.find(".xml").unwrap() + 4..];
+                }
+                out.push_str(rest);
+                (name, out.into_bytes())
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect::<Vec<_>>();
+    let path = write_file(&folder, "同页.xlsx", &rezip(&entries));
+    let out = folder.path().join("out");
+    let (code, _, stderr, took) = run_within(
+        &["import", s(&path), "-o", s(&out)],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("找到 1 张自评表"), "{stderr}");
+    assert!(
+        stderr.contains("399 张工作表（“S2”、“S3”、“S4”……）与工作表“S1”指向同一份数据"),
+        "{stderr}"
+    );
+    assert!(took < Duration::from_secs(30), "{took:?}");
+}
+
+#[test]
+fn ods_repeats_count_in_cells() {
+    let folder = Folder::new();
+    // 1 000 rows × 1 000 columns of "x": 6 KB of XML, a million cells.
+    let body = "<table:table table:name=\"S\"><table:table-row table:number-rows-repeated=\"1000\"><table:table-cell table:number-columns-repeated=\"1000\"><text:p>x</text:p></table:table-cell></table:table-row></table:table>";
+    let path = write_file(&folder, "重复.ods", &ods_content(body));
+    refused_beside_a_good_one(&folder, &path, "500 000 个单元格（每个文件的上限）");
+    // Text: 30 000 characters repeated in 3 000 columns.
+    let body = format!(
+        "<table:table table:name=\"S\"><table:table-row><table:table-cell table:number-columns-repeated=\"3000\"><text:p>{}</text:p></table:table-cell></table:table-row></table:table>",
+        "x".repeat(30_000)
+    );
+    let path = write_file(&folder, "长重复.ods", &ods_content(&body));
+    refused_beside_a_good_one(&folder, &path, "64 MB 的单元格文字");
+    // A thousand spaces from twenty bytes, a hundred thousand times in one cell.
+    let body = format!(
+        "<table:table table:name=\"S\"><table:table-row><table:table-cell><text:p>{}</text:p></table:table-cell></table:table-row></table:table>",
+        "<text:s text:c=\"1000\"/>x".repeat(100_000)
+    );
+    let path = write_file(&folder, "空格.ods", &ods_content(&body));
+    refused_beside_a_good_one(&folder, &path, "超过一个单元格的上限 32 767 个字符");
+    // 2 000 tables, each far under any per-sheet bound.
+    let table = "<table:table table:name=\"T\"><table:table-row table:number-rows-repeated=\"300\"><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row></table:table>";
+    let path = write_file(&folder, "多表.ods", &ods_content(&table.repeat(2_000)));
+    refused_beside_a_good_one(&folder, &path, "500 000 个单元格（每个文件的上限）");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Half-done writes
+
+/// A name of 80 four-byte characters is 320 bytes, over the file-system limit: cut by bytes,
+/// and the run writes every file.
+#[test]
+fn long_names_are_cut_by_bytes() {
+    let folder = Folder::new();
+    let name = "𪚖".repeat(80);
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    for (_, _, v) in &mut sheet.cells {
+        if matches!(v, Value::Text(t) if t == "测试项目乙") {
+            *v = Value::Text(name.clone());
+        }
+    }
+    let mut second = Sheet::new("Sheet2");
+    national_form(&mut second, 0);
+    for (_, _, v) in &mut second.cells {
+        if matches!(v, Value::Text(t) if t == "测试项目乙") {
+            *v = Value::Text(name.clone());
+        }
+    }
+    let input = write_file(&folder, "长名.xlsx", &xlsx(&[sheet, second]));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 3, "{names:?}");
+    for n in &names {
+        assert!(n.len() <= 255, "{} bytes: {n}", n.len());
+    }
+    let stem = "𪚖".repeat(60);
+    assert_eq!(
+        names,
+        [
+            "jixiao.toml".to_string(),
+            format!("{stem}-2.toml"),
+            format!("{stem}.toml"),
+        ]
+    );
+    let table: toml::Table = toml::from_str(&read(&out.join(format!("{stem}.toml")))).unwrap();
+    assert_eq!(table["project"]["name"].as_str(), Some(name.as_str()));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Numbers
+
+#[test]
+fn numbers_are_exact_or_left_to_fill() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    for (r, c, v) in &mut sheet.cells {
+        match (*r, *c) {
+            // 全年执行数 of 年度资金总额, the largest double.
+            (5, 4) => *v = Value::Number(f64::MAX),
+            // 执行率 of 年度资金总额: 1e-30 as a percentage.
+            (5, 6) => *v = Value::Formatted(1e-30, "0.00%"),
+            // 实际完成值 of 满意度: 1e30 as a percentage.
+            (13, 5) => *v = Value::Formatted(1e30, "0%"),
+            _ => {}
+        }
+    }
+    // The same cells through both number paths: the xlsx reader's and the ods reader's.
+    let book = [sheet];
+    for (name, bytes) in [("大数.xlsx", xlsx(&book)), ("大数.ods", ods(&book))] {
+        let input = write_file(&folder, name, &bytes);
+        let out = folder.path().join(name).with_extension("out");
+        let (_, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+        assert_exact_or_blank(&read(&out.join("测试项目乙.toml")), &stderr);
+    }
+}
+
+fn assert_exact_or_blank(text: &str, stderr: &str) {
+    let table: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
+    let total = &table["funds"]["total"];
+    assert_eq!(total["executed"].as_str(), Some(""), "{text}");
+    assert!(
+        text.contains("原表 Sheet1!E6 所存的数为 1.79769313486232E+308，超出可精确计算的范围"),
+        "{text}"
+    );
+    assert_eq!(
+        total["rate"].as_str(),
+        Some(format!("0.{}1%", "0".repeat(27)).as_str()),
+        "{text}"
+    );
+    let satisfaction = &table["indicators"].as_array().unwrap()[2];
+    assert_eq!(satisfaction["actual"].as_str(), Some(""), "{text}");
+    assert!(text.contains("所存的数为 1E+32%"), "{text}");
+    assert!(!text.contains("inf"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Not regular files
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_at_once() {
+    let folder = Folder::new();
+    let fifo = folder.path().join("管道.xlsx");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let took = refused_beside_a_good_one(&folder, &fifo, "不是普通文件");
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
