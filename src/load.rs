@@ -227,7 +227,7 @@ pub fn parse(sources: &Sources, file: FileId) -> Parsed {
     // Only a failed file is parsed a second time, as plain TOML, to tell a syntax error
     // (exit 2) from a well-formed file with wrong fields (exit 1).
     let problem = match text.parse::<toml::Table>() {
-        Err(e) => with_fullwidth_hint(syntax_problem(e.message(), loc(e.span())), text, e.span()),
+        Err(e) => with_number_hint(syntax_problem(e.message(), loc(e.span())), text, e.span()),
         Ok(_) => schema_problem(error.message(), loc(error.span())),
     };
     Parsed {
@@ -238,8 +238,8 @@ pub fn parse(sources: &Sources, file: FileId) -> Parsed {
 }
 
 /// A syntax error on a line whose unquoted number has full-width punctuation or digits
-/// (`budget = 6，52`) says so first, with the number to write instead.
-fn with_fullwidth_hint(
+/// (`budget = 6，52`) or a unit (`budget = 6.52万元`) says so first, with what to write.
+fn with_number_hint(
     mut problem: Problem,
     text: &str,
     span: Option<std::ops::Range<usize>>,
@@ -249,7 +249,7 @@ fn with_fullwidth_hint(
     };
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let line = text[line_start..].lines().next().unwrap_or("");
-    if let Some(hint) = crate::spelling::fullwidth_hint(line) {
+    if let Some(hint) = crate::spelling::toml_number_hint(line) {
         problem.message = format!(
             "TOML 语法错误：{hint}；{}",
             problem.message.trim_start_matches("TOML 语法错误：")
@@ -350,7 +350,7 @@ fn syntax_problem(message: &str, loc: Option<Loc>) -> Problem {
 /// its line and column, for files that are not reported as located problems.
 pub fn describe_toml_error(error: &toml::de::Error, text: &str) -> String {
     let problem = match text.parse::<toml::Table>() {
-        Err(e) => with_fullwidth_hint(syntax_problem(e.message(), None), text, e.span()),
+        Err(e) => with_number_hint(syntax_problem(e.message(), None), text, e.span()),
         Ok(_) => schema_problem(error.message(), None),
     };
     match error.span() {

@@ -164,8 +164,35 @@ fn comma_as_point(text: &str) -> Option<String> {
 }
 
 /// For a TOML syntax error on `line`: the fix when an unquoted number there has full-width
-/// punctuation or digits (`budget = 6，52`, `weight = １０`), as a sentence.
-pub fn fullwidth_hint(line: &str) -> Option<String> {
+/// punctuation or digits (`budget = 6，52`, `weight = １０`) or a unit (`budget = 6.52万元`),
+/// as a sentence.
+pub fn toml_number_hint(line: &str) -> Option<String> {
+    fullwidth_hint(line).or_else(|| unit_hint(line))
+}
+
+/// `budget = 6.52万元`, `weight = 10分`: a number with its unit, unquoted.
+fn unit_hint(line: &str) -> Option<String> {
+    let (key, value) = line.split_once('=')?;
+    let value = value.split('#').next().unwrap_or(value).trim();
+    let number = value.trim_end_matches(['元', '万', '分']).trim_end();
+    if number.len() == value.len() || decimal::parse_exact(number).is_err() {
+        return None;
+    }
+    let key = key.trim();
+    let fits = if value.ends_with('分') {
+        matches!(key, "weight" | "score" | "total")
+    } else {
+        matches!(key, "initial" | "budget" | "executed")
+    };
+    if !fits {
+        return None;
+    }
+    Some(format!(
+        "数字后带单位时须加引号，请写作 {key} = \"{value}\"，或只写数字 {key} = {number}"
+    ))
+}
+
+fn fullwidth_hint(line: &str) -> Option<String> {
     let value = line.split_once('=')?.1;
     let value = value.split('#').next().unwrap_or(value).trim();
     let fullwidth = |c: char| matches!(c, '，' | '．' | '。' | '０'..='９' | '－' | '＋');
@@ -268,22 +295,32 @@ mod tests {
     #[test]
     fn full_width_numbers_in_a_toml_line() {
         assert_eq!(
-            fullwidth_hint("budget = 6，52").as_deref(),
+            toml_number_hint("budget = 6，52").as_deref(),
             Some("全角逗号“，”不能作小数点或千分位，请写作 6.52")
         );
         assert_eq!(
-            fullwidth_hint("budget = 2，243，764  # 元").as_deref(),
+            toml_number_hint("budget = 2，243，764  # 元").as_deref(),
             Some("全角逗号“，”不能作小数点或千分位，请写作 2243764")
         );
         assert_eq!(
-            fullwidth_hint("budget = ６．５２").as_deref(),
+            toml_number_hint("budget = ６．５２").as_deref(),
             Some("数字须用半角字符（全角数字、符号不是 TOML 数字），请写作 6.52")
         );
         assert_eq!(
-            fullwidth_hint("budget = 6．52").as_deref(),
+            toml_number_hint("budget = 6．52").as_deref(),
             Some("全角句点不能作小数点，请写作 6.52")
         );
-        assert_eq!(fullwidth_hint("name = 培训，人数"), None);
-        assert_eq!(fullwidth_hint("budget = = 100"), None);
+        assert_eq!(toml_number_hint("name = 培训，人数"), None);
+        assert_eq!(toml_number_hint("budget = = 100"), None);
+        assert_eq!(
+            toml_number_hint("budget = 6.52万元  # 调整后").as_deref(),
+            Some("数字后带单位时须加引号，请写作 budget = \"6.52万元\"，或只写数字 budget = 6.52")
+        );
+        assert_eq!(
+            toml_number_hint("weight = 10分").as_deref(),
+            Some("数字后带单位时须加引号，请写作 weight = \"10分\"，或只写数字 weight = 10")
+        );
+        assert_eq!(toml_number_hint("name = 培训元"), None);
+        assert_eq!(toml_number_hint("budget = 10分"), None);
     }
 }

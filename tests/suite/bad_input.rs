@@ -324,6 +324,24 @@ fn snapshot_amount_in_a_foreign_unit() {
 "#);
 }
 
+/// `budget = 6.52万元`, `weight = 10分` unquoted: the syntax error says to quote them or drop the unit.
+#[test]
+fn an_unquoted_number_with_its_unit_is_told_to_quote_it() {
+    let (code, stderr) = check_file(&VALID.replace("budget = 100", "budget = 6.52万元"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("TOML 语法错误：数字后带单位时须加引号，请写作 budget = \"6.52万元\"，或只写数字 budget = 6.52；")
+            && stderr.contains("项目.toml:8:"),
+        "{stderr}"
+    );
+    let (code, stderr) = check_file(&VALID.replace("weight = 90", "weight = 90分"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("请写作 weight = \"90分\"，或只写数字 weight = 90；"),
+        "{stderr}"
+    );
+}
+
 /// An empty 一级 (a blank cell left to fill) asks for it once, rather than calling "" a
 /// non-standard name.
 #[test]
