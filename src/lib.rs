@@ -14,6 +14,7 @@ pub mod export;
 pub mod forms;
 pub mod grade;
 pub mod import;
+pub mod labels;
 pub mod load;
 pub mod model;
 pub mod output;

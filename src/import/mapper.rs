@@ -134,19 +134,8 @@ pub struct Scan {
     pub orphans: Vec<Unmapped>,
 }
 
-/// A label as compared: no spaces or line breaks, full-width ASCII folded (`：` → `:`).
-pub fn key(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{200b}' | '\u{feff}'))
-        .map(|c| match c {
-            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-            '﹕' => ':',
-            '【' | '〔' => '(',
-            '】' | '〕' => ')',
-            _ => c,
-        })
-        .collect()
-}
+pub use crate::labels::key;
+use crate::labels::{Block, heading as column_key, lookup, lookup_prefix};
 
 /// A placeholder printed in an empty cell: dashes, a slash.
 fn is_dash(k: &str) -> bool {
@@ -370,18 +359,10 @@ enum HeaderField {
 /// A header label, and its value when written in the same cell ("项目名称：X").
 fn header_label(text: &str) -> Option<(HeaderField, Option<String>)> {
     let k = key(text);
-    let field = |b: &str| match b {
-        "项目名称" => Some(HeaderField::Name),
-        "主管部门"
-        | "项目主管部门"
-        | "主管部门及代码"
-        | "项目主管部门及代码"
-        | "预算单位"
-        | "主管单位"
-        | "部门名称" => Some(HeaderField::Department),
-        "实施单位" | "项目实施单位" | "实施单位及代码" => {
-            Some(HeaderField::Implementer)
-        }
+    let field = |b: &str| match lookup(Block::Project, b)? {
+        "name" => Some(HeaderField::Name),
+        "department" => Some(HeaderField::Department),
+        "implementer" => Some(HeaderField::Implementer),
         _ => None,
     };
     if let Some(f) = field(bare(&k)) {
@@ -399,39 +380,7 @@ fn fund_key(text: &str) -> Option<&'static str> {
     let k = key(text);
     let k = k.strip_prefix("其中").unwrap_or(&k);
     let k = k.trim_start_matches(':').trim_end_matches(':');
-    Some(match k {
-        "年度资金总额" | "年度总金额" | "资金总额" | "年度资金合计" | "合计" => {
-            "total"
-        }
-        "财政拨款" | "当年财政拨款" | "财政资金" | "当年财政资金" => "fiscal",
-        "中央资金" | "中央财政资金" => "central",
-        "市级资金" | "市级财政资金" => "city",
-        "区级资金" | "区县级资金" | "县级资金" | "区级财政资金" => "district",
-        "上年结转资金" | "上年结转" | "结转资金" => "carryover",
-        "其他资金" | "其它资金" => "other",
-        _ => return None,
-    })
-}
-
-/// A column heading's key without what forms add around the name: a trailing colon
-/// (`三级指标：`) and a trailing unit or points in brackets (`执行率(%)`, `得分（10分）`,
-/// `全年预算数(万元)`).
-fn column_key(text: &str) -> String {
-    let k = label_key(text);
-    if let Some(open) = k.rfind('(')
-        && k.ends_with(')')
-        && open > 0
-    {
-        let inside = &k[open + 1..k.len() - 1];
-        let unit = inside.chars().count() <= 6
-            && inside
-                .chars()
-                .all(|c| c.is_ascii_digit() || matches!(c, '.' | '%' | '分' | '元' | '万' | '千'));
-        if unit {
-            return k[..open].trim_end_matches(':').to_string();
-        }
-    }
-    k
+    lookup(Block::FundSource, k)
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -445,16 +394,13 @@ enum FundCol {
 }
 
 fn fund_col(text: &str) -> Option<FundCol> {
-    let k = column_key(text);
-    Some(match k.as_str() {
-        "年初预算数" | "年初预算" | "年初预算金额" => FundCol::Initial,
-        "全年预算数" | "全年预算" | "调整后预算数" | "全年预算金额" => {
-            FundCol::Budget
-        }
-        "分值" => FundCol::Weight,
-        "执行率" | "执行" | "预算执行率" => FundCol::Rate,
-        "得分" => FundCol::Score,
-        _ if k.starts_with("全年执行") || k == "实际执行数" => FundCol::Executed,
+    Some(match lookup(Block::FundColumn, &column_key(text))? {
+        "initial" => FundCol::Initial,
+        "budget" => FundCol::Budget,
+        "executed" => FundCol::Executed,
+        "budget_weight" => FundCol::Weight,
+        "rate" => FundCol::Rate,
+        "score" => FundCol::Score,
         _ => return None,
     })
 }
@@ -473,21 +419,16 @@ enum IndCol {
 }
 
 fn indicator_col(text: &str) -> Option<IndCol> {
-    let k = column_key(text);
-    Some(match k.as_str() {
-        "一级指标" => IndCol::Level1,
-        "二级指标" => IndCol::Level2,
-        "三级指标" => IndCol::Name,
-        "年度指标值" | "指标值" | "年度目标值" | "目标值" | "年度指标" => {
-            IndCol::Target
-        }
-        "分值" | "权重" => IndCol::Weight,
-        "得分" | "自评得分" => IndCol::Score,
-        "备注" => IndCol::Note,
-        _ if k.starts_with("实际完成") || k == "实际值" || k == "全年实际值" => {
-            IndCol::Actual
-        }
-        _ if k.contains("原因") => IndCol::Reason,
+    Some(match lookup(Block::Indicator, &column_key(text))? {
+        "level1" => IndCol::Level1,
+        "level2" => IndCol::Level2,
+        "name" => IndCol::Name,
+        "target" => IndCol::Target,
+        "actual" => IndCol::Actual,
+        "weight" => IndCol::Weight,
+        "score" => IndCol::Score,
+        "reason" => IndCol::Reason,
+        "note" => IndCol::Note,
         _ => return None,
     })
 }
@@ -502,11 +443,11 @@ fn is_goals_label(k: &str) -> bool {
 }
 
 fn planned_label(k: &str) -> bool {
-    matches!(k, "预期目标" | "年初设定目标" | "年度目标" | "年初目标")
+    lookup(Block::Goals, k) == Some("planned")
 }
 
 fn achieved_label(k: &str) -> bool {
-    matches!(k, "实际完成情况" | "实际完成" | "完成情况")
+    lookup(Block::Goals, k) == Some("achieved")
 }
 
 fn is_total_label(k: &str) -> bool {
@@ -565,18 +506,14 @@ enum Signature {
 }
 
 fn signature_label(k: &str) -> Option<(Signature, usize)> {
-    const LABELS: [(&str, Signature); 6] = [
-        ("填表人", Signature::Filler),
-        ("填报人", Signature::Filler),
-        ("联系电话", Signature::Phone),
-        ("填报日期", Signature::Date),
-        ("填表日期", Signature::Date),
-        ("单位负责人", Signature::Leader),
-    ];
-    LABELS
-        .iter()
-        .find(|(l, _)| k.starts_with(l))
-        .map(|(l, s)| (*s, l.len()))
+    let (key, len) = lookup_prefix(Block::Signature, k)?;
+    let what = match key {
+        "filler" => Signature::Filler,
+        "phone" => Signature::Phone,
+        "date" => Signature::Date,
+        _ => Signature::Leader,
+    };
+    Some((what, len))
 }
 
 /// Split a '1', '(406)名称' code from a name: `(406)中国包头…` → ("406", "中国包头…").
