@@ -126,11 +126,15 @@ fn render_table_raw(report: &Report) -> String {
         out.push_str(&format!("{}：无法读取为项目\n", report.path.display()));
         return out;
     };
+    // Year 0 is a year missing (reported as missing-field), not a year.
+    let year = match project.year {
+        0 => "年度未填".to_string(),
+        y => format!("{y}年度"),
+    };
     out.push_str(&format!(
-        "{}（{}，{}年度，表样 {}）\n",
+        "{}（{}，{year}，表样 {}）\n",
         project.info.name,
         report.path.display(),
-        project.year,
         project.form
     ));
     let unit = project.unit.label();

@@ -14,6 +14,7 @@ pub mod export;
 pub mod forms;
 pub mod grade;
 pub mod import;
+pub mod keys;
 pub mod labels;
 pub mod load;
 pub mod model;
@@ -88,6 +89,7 @@ pub fn check_source(name: &str, text: &str, forms: &Forms) -> Checked {
         project: load::parse(&sources, file),
         folder: None,
         folder_problems: Vec::new(),
+        folder_meant: Vec::new(),
     };
     let report = report::build(&sources, forms, &loaded, None);
     Checked {

@@ -208,32 +208,63 @@ pub struct Parsed {
     pub file: FileId,
     pub raw: Option<RawFile>,
     pub problems: Vec<Problem>,
+    /// The fields the `unknown-key` problems tell the user to write (`indicators[0].reason`):
+    /// a later "missing" problem of the same field says nothing new.
+    pub meant: Vec<String>,
 }
 
 /// Parse one file's text into the raw model, turning TOML and serde errors into located problems.
+/// Keys no table accepts are reported and left out, so the rest of the file is still read.
 pub fn parse(sources: &Sources, file: FileId) -> Parsed {
     let text = &sources.get(file).text;
     let loc = |span: Option<std::ops::Range<usize>>| span.map(|span| Loc { file, span });
-    let error = match toml::from_str::<RawFile>(text) {
-        Ok(raw) => {
+    let mut root = match toml::de::DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let mut problem =
+                with_number_hint(syntax_problem(e.message(), loc(e.span())), text, e.span());
+            if let Some(advice) = e
+                .span()
+                .filter(|_| e.message().starts_with("invalid unquoted key"))
+                .and_then(|span| crate::keys::bare_key_advice(text, span.start))
+            {
+                problem.message = format!("TOML 语法错误：{advice} ({})", e.message().trim());
+            }
             return Parsed {
                 file,
-                raw: Some(raw),
-                problems: Vec::new(),
+                raw: None,
+                problems: vec![problem],
+                meant: Vec::new(),
             };
         }
-        Err(e) => e,
     };
-    // Only a failed file is parsed a second time, as plain TOML, to tell a syntax error
-    // (exit 2) from a well-formed file with wrong fields (exit 1).
-    let problem = match text.parse::<toml::Table>() {
-        Err(e) => with_number_hint(syntax_problem(e.message(), loc(e.span())), text, e.span()),
-        Ok(_) => schema_problem(error.message(), loc(error.span())),
+    let unknown = crate::keys::take_unknown(root.get_mut());
+    let mut problems: Vec<Problem> = unknown
+        .iter()
+        .map(|u| Problem::new(Code::UnknownKey, &u.path, &u.message).at(loc(Some(u.span.clone()))))
+        .collect();
+    let meant = unknown.into_iter().filter_map(|u| u.meant).collect();
+    let raw = match serde::Deserialize::deserialize(toml::de::Deserializer::from(root)) {
+        Ok(raw) => Some(raw),
+        // A value the tree keeps as written but cannot read (`1e400`) is the same syntax
+        // problem as when the whole file is read as TOML.
+        Err(e) => {
+            problems.push(match text.parse::<toml::Table>() {
+                Err(syntax) => with_number_hint(
+                    syntax_problem(syntax.message(), loc(syntax.span())),
+                    text,
+                    syntax.span(),
+                ),
+                Ok(_) => schema_problem(e.message(), loc(e.span())),
+            });
+            None
+        }
     };
     Parsed {
         file,
-        raw: None,
-        problems: vec![problem],
+        raw,
+        problems,
+        meant,
     }
 }
 
@@ -290,7 +321,8 @@ fn syntax_problem(message: &str, loc: Option<Loc>) -> Problem {
         ("invalid string", "字符串无效"),
         (
             "invalid unquoted key",
-            "键无效：中文或含空格的键须加引号，键名见格式说明",
+            "键无效：键只能用英文字母、数字、_ 和 -；表上的栏目名（中文）请改为对应的英文键，\
+             见 docs/format.md（加引号也不行）",
         ),
         ("unquoted keys cannot be empty", "键不能为空"),
         ("invalid key-value pair", "应写成 键 = 值"),
@@ -476,6 +508,8 @@ pub struct LoadedProject {
     pub project: Parsed,
     pub folder: Option<FileId>,
     pub folder_problems: Vec<Problem>,
+    /// [`Parsed::meant`] of the folder's `jixiao.toml`.
+    pub folder_meant: Vec<String>,
 }
 
 /// The nearest folder at or above `dir` (as written, so a relative path stops at the current
@@ -503,9 +537,9 @@ impl Loader {
     ) -> LoadedProject {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         let folder = self.folder_for(sources, &dir, root);
-        let (folder, folder_problems) = match folder {
-            Some(f) => (Some(f.file), f.problems.clone()),
-            None => (None, Vec::new()),
+        let (folder, folder_problems, folder_meant) = match folder {
+            Some(f) => (Some(f.file), f.problems.clone(), f.meant.clone()),
+            None => (None, Vec::new(), Vec::new()),
         };
         let project = match read(path) {
             Ok(text) => {
@@ -516,12 +550,14 @@ impl Loader {
                 file: sources.add(path.to_path_buf(), String::new()),
                 raw: None,
                 problems: vec![problem],
+                meant: Vec::new(),
             },
         };
         LoadedProject {
             project,
             folder,
             folder_problems,
+            folder_meant,
         }
     }
 
@@ -566,6 +602,7 @@ impl Loader {
                         file: sources.add(folder_path.clone(), String::new()),
                         raw: None,
                         problems: vec![problem],
+                        meant: Vec::new(),
                     },
                 });
                 self.folders.insert(candidate.clone(), parsed);

@@ -67,7 +67,7 @@ codes! {
     TomlSyntax = "toml-syntax", Error, fatal: true,
         "TOML 语法错误（退出码 2）";
     UnknownKey = "unknown-key", Error, fatal: false,
-        "未知的键，并提示最接近的有效键";
+        "未知的键（已略去，其余照常计分），并提示应写的键：最接近的有效键、表上栏目名对应的键，或它所属的表";
     InvalidType = "invalid-type", Error, fatal: false,
         "值的类型不对（如应为数字却写了布尔值）";
     MissingField = "missing-field", Error, fatal: false,

@@ -117,13 +117,29 @@ pub fn build(
         rating: None,
         problems: Vec::new(),
     };
-    let (Some(raw), true) = (&loaded.project.raw, loaded.folder_problems.is_empty()) else {
+    // An unknown key is left out and reported; only a file that could not be read at all
+    // (or whose folder defaults could not) stops the scoring.
+    let (Some(raw), true) = (
+        &loaded.project.raw,
+        loaded.folder.is_none() || folder_raw.is_some(),
+    ) else {
         return Report { problems, ..empty };
     };
     let mut builder = Builder::new(sources).with_forms(forms);
     let folder = loaded.folder.zip(folder_raw);
     let project = builder.build(loaded.project.file, raw, folder);
-    problems.extend(builder.problems);
+    let meant: Vec<&String> = loaded
+        .project
+        .meant
+        .iter()
+        .chain(&loaded.folder_meant)
+        .collect();
+    problems.extend(
+        builder
+            .problems
+            .into_iter()
+            .filter(|p| !follows_from_unknown_key(p, &meant)),
+    );
 
     let Some(form) = forms.get(&project.form).cloned() else {
         let ids: Vec<&str> = forms.ids().collect();
@@ -310,6 +326,7 @@ pub fn build(
     let (planned, achieved) = texts.expand(&mut indicators, &mut problems);
     crate::report_text::compose_reasons(&project, &form, &mut indicators, &mut problems);
 
+    problems.retain(|p| !follows_from_unknown_key(p, &meant));
     problems.sort_by_key(|p| p.loc.as_ref().map(|l| (l.file.0, l.span.start)));
     Report {
         path: empty.path,
@@ -325,6 +342,34 @@ pub fn build(
         rating,
         problems,
     }
+}
+
+/// A problem that only says a field is missing whose key an `unknown-key` problem already told
+/// the user to write (`levl1` → `level1`, `偏差原因` → `reason`).
+/// An amount meant but left out (`"全年预算数" = 100` → `budget`) also explains what the funds'
+/// totals say (`zero-budget`).
+fn follows_from_unknown_key(p: &Problem, meant: &[&String]) -> bool {
+    let missing = matches!(
+        p.kind,
+        Code::MissingField | Code::MissingReason | Code::LowExecution
+    ) && meant.iter().any(|m| **m == p.field);
+    let amount_meant = meant.iter().any(|m| {
+        m.starts_with("funds.")
+            && [".initial", ".budget", ".executed"]
+                .iter()
+                .any(|a| m.ends_with(a))
+    });
+    let of_funds = matches!(
+        p.kind,
+        Code::ZeroBudget
+            | Code::ExecutedExceedsBudget
+            | Code::LowExecution
+            | Code::NumberOutOfRange
+            | Code::FundsTotalMismatch
+    ) && (p.field == "funds"
+        || p.field == "funds.reason"
+        || p.field.starts_with("funds.total"));
+    missing || (amount_meant && of_funds)
 }
 
 /// Levels and fund sources the form cannot print would silently vanish from the PDF.

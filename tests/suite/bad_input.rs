@@ -374,3 +374,163 @@ fn a_year_that_is_not_a_number_is_refused_in_chinese() {
         .stderr_has("超出允许的范围");
     assert!(!Path::new("不会写入").exists() && !Path::new("不会写入.toml").exists());
 }
+
+/// (code, field, message) of every problem, in report order.
+fn found(report: &jixiao::Report) -> Vec<(&'static str, String, String)> {
+    report
+        .problems
+        .iter()
+        .map(|p| (p.code(), p.field.clone(), p.message.clone()))
+        .collect()
+}
+
+/// An unknown key no longer stops the scoring: the rest of the file is scored and every other
+/// problem is reported with it (issue 16).
+#[test]
+fn an_unknown_key_still_scores_the_rest() {
+    // weight 80 + 10 ≠ 100, and a misspelt key: both, and the computed total.
+    let text = VALID
+        .replace("weight = 90", "weight = 80")
+        .replace("actual = \"100人\"", "actual = \"100人\"\nnote_ = \"备注\"");
+    let report = check_text(&text);
+    assert_eq!(
+        found(&report),
+        [
+            (
+                "weights-sum",
+                "indicators".to_string(),
+                "指标分值之和 80 加预算执行率分值 10 为 90，应为 100".to_string()
+            ),
+            (
+                "unknown-key",
+                "indicators[0].note_".to_string(),
+                "未知的键“note_”(unknown key)；是否想写“note”？(did you mean `note`?)".to_string()
+            ),
+        ]
+    );
+    assert_eq!(report.total, Some(d("90")));
+    assert_eq!(report.indicators[0].scored.score, Some(d("80")));
+    let (code, stderr) = check_file(&text);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("项目.toml:17:1") && stderr.contains("weights-sum"),
+        "{stderr}"
+    );
+}
+
+/// A misspelt required key is one problem, not also "missing level1".
+#[test]
+fn a_misspelt_key_is_not_also_reported_missing() {
+    let report = check_text(&VALID.replace("level1 =", "levl1 ="));
+    assert_eq!(
+        found(&report),
+        [(
+            "unknown-key",
+            "indicators[0].levl1".to_string(),
+            "未知的键“levl1”(unknown key)；是否想写“level1”？(did you mean `level1`?)".to_string()
+        )]
+    );
+    // Scored all the same.
+    assert_eq!(report.total, Some(d("100")));
+}
+
+/// A key of a folder's jixiao.toml that is unknown does not stop its projects' scoring either.
+#[test]
+fn an_unknown_key_of_the_folder_file_still_scores_its_projects() {
+    let folder = Folder::new();
+    folder.write("jixiao.toml", "yaer = 2024\nunit = \"万元\"\n");
+    let path = folder.write("项目.toml", VALID);
+    let checked = jixiao::check(&[folder.path().to_path_buf()], &jixiao::Forms::builtin()).unwrap();
+    let report = &checked.reports[0];
+    assert_eq!(report.path, path);
+    assert_eq!(report.total, Some(d("100")));
+    assert_eq!(
+        found(report),
+        [(
+            "unknown-key",
+            "yaer".to_string(),
+            "未知的键“yaer”(unknown key)；是否想写“year”？(did you mean `year`?)".to_string()
+        )]
+    );
+}
+
+/// A label of the printed form used as a key is told its key, where it stands; quoted, it is an
+/// unknown key (the file is still scored), bare, a TOML syntax error that says the same.
+#[test]
+fn a_form_label_as_a_key_is_told_its_key() {
+    let low = VALID.replace("actual = \"100人\"", "actual = \"90人\"");
+    let quoted = low.replace("weight = 90", "weight = 90\n\"偏差原因\" = \"场地受限\"");
+    let report = check_text(&quoted);
+    assert_eq!(
+        found(&report),
+        [(
+            "unknown-key",
+            "indicators[0].偏差原因".to_string(),
+            "“偏差原因”是表上的栏目名，不是 jixiao 的键：请写作 reason（在 \
+             [[indicators]]（第 1 项） 中写 reason = …）(form label, write `reason`)"
+                .to_string()
+        )],
+        "missing-reason follows from the unknown key and is not repeated"
+    );
+    assert_eq!(report.indicators[0].scored.score, Some(d("81")));
+
+    let bare = low.replace("weight = 90", "weight = 90\n偏差原因 = \"场地受限\"");
+    let (code, stderr) = check_file(&bare);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains(
+            "TOML 语法错误：“偏差原因”是表上的栏目名，不是 jixiao 的键：请写作 reason（在 \
+             [[indicators]] 中写 reason = …）(form label, write `reason`) (invalid unquoted key"
+        ) && stderr.contains("项目.toml:18:1"),
+        "{stderr}"
+    );
+    // Other labels of the form, each in its own table.
+    for (from, to, key, table) in [
+        (
+            "actual = ",
+            "\"实际完成值\" = ",
+            "actual",
+            "[[indicators]]（第 1 项）",
+        ),
+        (
+            "target = ",
+            "\"年度指标值\" = ",
+            "target",
+            "[[indicators]]（第 1 项）",
+        ),
+        (
+            "weight = ",
+            "\"分值\" = ",
+            "weight",
+            "[[indicators]]（第 1 项）",
+        ),
+        (
+            "budget = ",
+            "\"全年预算数（万元）\" = ",
+            "budget",
+            "[funds.fiscal]",
+        ),
+        (
+            "executed = ",
+            "\"全年执行数\" = ",
+            "executed",
+            "[funds.fiscal]",
+        ),
+        (
+            "name = \"测试项目\"",
+            "\"项目名称\" = \"测试项目\"",
+            "name",
+            "[project]",
+        ),
+    ] {
+        let report = check_text(&VALID.replacen(from, to, 1));
+        let p = &report.problems[0];
+        assert_eq!(p.code(), "unknown-key", "{:?}", report.problems);
+        assert!(
+            p.message
+                .contains(&format!("请写作 {key}（在 {table} 中写 {key} = …）")),
+            "{key}: {}",
+            p.message
+        );
+    }
+}
