@@ -194,6 +194,7 @@ pub fn build(
     let print = form.print.with(&project.print);
     check_form_fit(&project, &form, &mut problems);
     let funds = score_funds(&project, &policy, &form, &mut problems);
+    point_at_funds_table(sources, &project, &mut problems);
 
     let mut indicators: Vec<IndicatorResult> = project
         .indicators
@@ -341,6 +342,29 @@ pub fn build(
         total,
         rating,
         problems,
+    }
+}
+
+/// `low-execution` points where `reason` is to be written: the `[funds]` header of the project
+/// file, or else its first fund row (before which `[funds]` goes).
+fn point_at_funds_table(sources: &Sources, project: &Project, problems: &mut [Problem]) {
+    let file = project.file;
+    let header = crate::keys::header_span(&sources.get(file).text, "funds");
+    let first_row = project
+        .funds
+        .sources
+        .iter()
+        .chain(&project.funds.total)
+        .map(|r| &r.loc)
+        .filter(|l| l.file == file)
+        .min_by_key(|l| l.span.start);
+    let at = header
+        .map(|span| Loc { file, span })
+        .or_else(|| first_row.cloned());
+    for p in problems.iter_mut().filter(|p| p.kind == Code::LowExecution) {
+        if at.is_some() {
+            p.loc = at.clone();
+        }
     }
 }
 
@@ -697,7 +721,9 @@ fn score_funds(
                         Code::LowExecution,
                         "funds.reason",
                         format!(
-                            "执行率 {}% 低于 {}%，请在 funds.reason 中说明原因",
+                            "执行率 {}% 低于 {}%，请说明原因：在 [funds] 表中写 reason = \"……\"\
+                             （reason 属于 [funds]，不能写在 [funds.fiscal] 等资金行下；文件中没有 \
+                             [funds] 这一行就在第一个资金行之前加上）",
                             decimal::fixed(rate, policy.rate_decimals),
                             policy.low_rate_warning.normalize()
                         ),

@@ -534,3 +534,44 @@ fn a_form_label_as_a_key_is_told_its_key() {
         );
     }
 }
+
+/// `reason` under a fund row is told it belongs in `[funds]`, and `low-execution` says where
+/// and how to write it, pointing at the `[funds]` line (or the first fund row).
+#[test]
+fn the_funds_reason_is_asked_for_where_it_belongs() {
+    let low = VALID.replace("executed = 100", "executed = 50");
+    let misplaced = low.replace("executed = 50", "executed = 50\nreason = \"延期\"");
+    let report = check_text(&misplaced);
+    assert_eq!(
+        found(&report),
+        [(
+            "unknown-key",
+            "funds.fiscal.reason".to_string(),
+            "键“reason”不能写在 [funds.fiscal] 中，它应写在 [funds] 表中：在 [funds] 这一行下面写 \
+             reason = …（文件中没有 [funds] 就加上这一行） (key `reason` belongs in [funds])"
+                .to_string()
+        )],
+        "low-execution follows from the misplaced reason"
+    );
+    assert_eq!(report.total, Some(d("95")));
+
+    let warning = "执行率 50.00% 低于 90%，请说明原因：在 [funds] 表中写 reason = \"……\"（reason 属于 \
+                   [funds]，不能写在 [funds.fiscal] 等资金行下；文件中没有 [funds] 这一行就在第一个资金行之前加上）";
+    let (code, stderr) = check_file(&low);
+    assert_eq!(code, 0);
+    assert!(
+        stderr.contains(warning) && stderr.contains("项目.toml:7:1"),
+        "{stderr}"
+    );
+    // With a [funds] line (after the rows, as TOML allows), the warning points at it.
+    let with_table = format!("{low}\n[funds]\ntotal = {{ budget = 100, executed = 50 }}\n");
+    let (code, stderr) = check_file(&with_table);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(warning) && stderr.contains("项目.toml:19:1"),
+        "{stderr}"
+    );
+    let fixed = format!("{low}\n[funds]\nreason = \"场地改造延期\"\n");
+    let report = check_text(&fixed);
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
