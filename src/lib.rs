@@ -28,6 +28,7 @@ pub mod report;
 pub mod report_json;
 pub mod report_text;
 pub mod rollover;
+mod rollover_years;
 pub mod scaffold;
 pub mod scale;
 pub mod schema;

@@ -2,8 +2,10 @@
 //!
 //! Targets, weights, names and the file's structure are kept; what belongs to the year that
 //! ended (actuals, executed amounts, printed and stated scores, grades, reasons, 实际完成情况,
-//! the filing date) is cleared to `""` so `check` lists exactly the blanks still to fill. The
-//! file is edited in place with `toml_edit`, so comments and layout stay as the user wrote them.
+//! the filing and bundle dates) is cleared to `""` so `check` lists exactly the blanks still to
+//! fill. A text that names the old year as a year (`2020年度…汇编`) names the new one; a year it
+//! cannot be sure of (`2020-2022`, `2019年`) is kept and noted. The file is edited in place with
+//! `toml_edit`, so comments and layout stay as the user wrote them.
 
 use toml_edit::{DocumentMut, Item, value};
 
@@ -19,7 +21,40 @@ const INDICATOR_RESULTS: &[&str] = &["score", "grade", "reason"];
 /// Keys cleared in every fund row besides `executed`: the printed figures of the year.
 const FUND_RESULTS: &[&str] = &["rate", "score"];
 
-/// Roll one file (a project file or a folder's `jixiao.toml`) over to `year`.
+/// A file rolled over, with what the user should look at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rolled {
+    pub text: String,
+    /// Texts that hold a year not rewritten, one Chinese note each (`bundle.title：…`).
+    pub notes: Vec<String>,
+}
+
+/// Roll one file over to `year`, the year its texts name as the old one being `from`
+/// (the file's own `year`, else `from`, else the year before `year`).
+pub fn roll(text: &str, from: Option<i32>, year: i32) -> Result<Rolled, RolloverError> {
+    let stated = text
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|t| t.get("year")?.as_integer())
+        .and_then(|y| i32::try_from(y).ok());
+    let old = stated.or(from).unwrap_or(year - 1);
+    let cleared = rollover(text, year)?;
+    let mut doc: DocumentMut = cleared
+        .parse()
+        .map_err(|e: toml_edit::TomlError| RolloverError::Syntax(e.message().to_string()))?;
+    let mut notes = Vec::new();
+    crate::rollover_years::carry(doc.as_table_mut(), old, year, &mut notes);
+    let out = doc.to_string();
+    let text = if cleared.contains("\r\n") {
+        out.replace("\r\n", "\n").replace('\n', "\r\n")
+    } else {
+        out
+    };
+    Ok(Rolled { text, notes })
+}
+
+/// Roll one file (a project file or a folder's `jixiao.toml`) over to `year`: the year and the
+/// year's results only (texts are carried forward by [`roll`]).
 pub fn rollover(text: &str, year: i32) -> Result<String, RolloverError> {
     // Syntax errors are reported as `check` reports them (Chinese, with line and column).
     if let Err(e) = toml::from_str::<toml::Table>(text) {
@@ -63,10 +98,13 @@ pub fn rollover(text: &str, year: i32) -> Result<String, RolloverError> {
     {
         blank(goals, "achieved");
     }
-    if let Some(signature) = doc.get_mut("signature").and_then(Item::as_table_like_mut)
-        && signature.contains_key("date")
-    {
-        blank(signature, "date");
+    // The filing and bundle dates were last year's.
+    for table in ["signature", "bundle"] {
+        if let Some(t) = doc.get_mut(table).and_then(Item::as_table_like_mut)
+            && t.contains_key("date")
+        {
+            blank(t, "date");
+        }
     }
     match doc.get_mut("indicators") {
         Some(Item::ArrayOfTables(list)) => {
@@ -159,5 +197,30 @@ reason = "原因"
         ] {
             assert!(next.contains(cleared), "{cleared} missing in {next}");
         }
+    }
+
+    #[test]
+    fn carries_the_year_in_texts_as_written_and_notes_what_it_keeps() {
+        let text = "year = 2020\r\n[bundle]\r\ntitle = '2020年度汇编' # 封面\r\n\
+                    date = \"2021-03-31\"\r\n[[indicators]]\r\nname = \"\\t2020年培训\"\r\n\
+                    target = \"≥2020人\"\r\n";
+        let rolled = roll(text, None, 2021).unwrap();
+        assert_eq!(
+            rolled.text,
+            "year = 2021\r\n[bundle]\r\ntitle = '2021年度汇编' # 封面\r\ndate = \"\"\r\n\
+             [[indicators]]\r\nname = \"\\t2021年培训\"\r\ntarget = \"≥2020人\"\r\n"
+        );
+        assert_eq!(
+            rolled.notes,
+            [
+                "indicators[0].target：“≥2020人”中的 2020 未改动，请核对是否应为 2021 年的 \
+              (year kept as written)"
+            ]
+        );
+        // No year in the file: the one it inherits, else the year before.
+        let rolled = roll("name = \"2019年度项目\"\n", Some(2019), 2021).unwrap();
+        assert_eq!(rolled.text, "name = \"2021年度项目\"\n");
+        let rolled = roll("name = \"2020年度项目\"\n", None, 2021).unwrap();
+        assert_eq!(rolled.text, "name = \"2021年度项目\"\n");
     }
 }

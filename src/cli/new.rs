@@ -13,12 +13,20 @@ pub fn run(args: &NewArgs) -> CliResult {
     // The form comes from the old file; `--form` is for a fresh scaffold.
     if let Some(old) = &args.from {
         refuse_existing(file)?;
-        let year = match args.year {
-            Some(y) => y,
-            None => next_year_of(old)?,
+        let old_year = year_of(old)?;
+        let year = match (args.year, old_year) {
+            (Some(y), _) => y,
+            (None, Some(y)) => y + 1,
+            (None, None) => {
+                return Err(CliError::usage(format!(
+                    "{} 无法读出 year（文件有误时请先运行 jixiao check {} 修正），或用 --year 指定新年度",
+                    old.display(),
+                    old.display()
+                )));
+            }
         };
         check_year(year)?;
-        let mut next = rolled_text(old, year)?;
+        let mut next = rolled_text(old, old_year, year)?;
         // A year the old file inherited from its folder's jixiao.toml is written into the new
         // file: the folder the new file lands in may say another year, or none.
         let states_year = next
@@ -88,22 +96,13 @@ fn refuse_existing(file: &Path) -> Result<(), CliError> {
     Ok(())
 }
 
-/// The year after the one a project file states, itself or through its folder's `jixiao.toml`
-/// (for `new --from` without `--year`).
-fn next_year_of(old: &Path) -> Result<i32, CliError> {
+/// The year a project file states, itself or through its folder's `jixiao.toml`.
+fn year_of(old: &Path) -> Result<Option<i32>, CliError> {
     let checked = jixiao::check(&[old.to_path_buf()], &Forms::builtin())?;
-    checked
+    Ok(checked
         .reports
         .first()
         .and_then(|r| r.project.as_ref())
         .map(|p| p.year)
-        .filter(|y| *y > 0)
-        .map(|y| y + 1)
-        .ok_or_else(|| {
-            CliError::usage(format!(
-                "{} 无法读出 year（文件有误时请先运行 jixiao check {} 修正），或用 --year 指定新年度",
-                old.display(),
-                old.display()
-            ))
-        })
+        .filter(|y| *y > 0))
 }

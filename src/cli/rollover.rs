@@ -39,6 +39,7 @@ pub fn run(args: &RolloverArgs) -> CliResult {
             dir.display()
         )));
     }
+    let years = InheritedYears::of(dir, &all);
     // Every file is rolled over in memory first: nothing is written if any fails or any
     // target exists.
     let mut plan = Vec::new();
@@ -51,7 +52,7 @@ pub fn run(args: &RolloverArgs) -> CliResult {
                 to.display()
             )));
         }
-        let next = rolled_text(from, year).map_err(|mut e| {
+        let next = rolled_text(from, years.of_file(from), year).map_err(|mut e| {
             e.message.push_str("；未写入任何文件");
             e
         })?;
@@ -81,8 +82,45 @@ pub fn run(args: &RolloverArgs) -> CliResult {
     Ok(0)
 }
 
-/// The text of `from` rolled over to `year`, in memory.
-pub fn rolled_text(from: &Path, year: i32) -> Result<String, CliError> {
+/// The years project files take from their folder's `jixiao.toml` (checked only when some file
+/// does not state its own), so their texts' old year is known.
+struct InheritedYears(Option<jixiao::Checked>);
+
+impl InheritedYears {
+    fn of(dir: &Path, files: &[PathBuf]) -> Self {
+        let states_year = |f: &PathBuf| {
+            std::fs::read_to_string(f)
+                .ok()
+                .and_then(|t| t.parse::<toml::Table>().ok())
+                .is_none_or(|t| t.contains_key("year"))
+        };
+        let needed = files.iter().any(|f| {
+            f.file_name()
+                .is_some_and(|n| n != jixiao::load::FOLDER_FILE)
+                && !states_year(f)
+        });
+        InheritedYears(
+            needed
+                .then(|| jixiao::check(&[dir.to_path_buf()], &Forms::builtin()).ok())
+                .flatten(),
+        )
+    }
+
+    fn of_file(&self, file: &Path) -> Option<i32> {
+        let checked = self.0.as_ref()?;
+        checked
+            .reports
+            .iter()
+            .find(|r| r.path == file)
+            .and_then(|r| r.project.as_ref())
+            .map(|p| p.year)
+            .filter(|y| *y > 0)
+    }
+}
+
+/// The text of `from` rolled over to `year` (its texts' old year `from_year` when the file does
+/// not state one), in memory; a year it kept in a text is printed for the user to look at.
+pub fn rolled_text(from: &Path, from_year: Option<i32>, year: i32) -> Result<String, CliError> {
     let text = std::fs::read_to_string(from).map_err(|e| {
         CliError::usage(format!(
             "无法读取 {}：{}",
@@ -90,6 +128,10 @@ pub fn rolled_text(from: &Path, year: i32) -> Result<String, CliError> {
             jixiao::output::describe_io(&e)
         ))
     })?;
-    jixiao::rollover::rollover(&text, year)
-        .map_err(|e| CliError::usage(format!("{}：{e}", from.display())))
+    let rolled = jixiao::rollover::roll(&text, from_year, year)
+        .map_err(|e| CliError::usage(format!("{}：{e}", from.display())))?;
+    for note in &rolled.notes {
+        eprintln!("注意：{}：{note}", from.display());
+    }
+    Ok(rolled.text)
 }

@@ -1604,3 +1604,69 @@ fn watch_follows_a_folder_file_up_the_repository() {
         text_if_complete(&pdf).contains("2023")
     });
 }
+
+/// `rollover` carries the old year named in texts forward (the bundle's title, a project name,
+/// a plan), clears the bundle's and the signature's dates, keeps comments, notes each year it
+/// cannot be sure of, and writes valid TOML (issue 16).
+#[test]
+fn rollover_carries_the_year_in_texts_and_clears_the_dates() {
+    let folder = Folder::new();
+    let src = folder.path().join("2020");
+    std::fs::create_dir(&src).unwrap();
+    std::fs::write(
+        src.join("jixiao.toml"),
+        "year = 2020   # 评价年度\n\n[bundle]\ntitle = \"2020年度项目支出绩效自评汇编\"  # 封面\n\
+         department = \"某某局\"\ndate = \"2021-03-31\"\n",
+    )
+    .unwrap();
+    let project = "# 2020 年的表，年度取自 jixiao.toml\n[project]\nname = \"2020年度人才引进经费\"\n\
+                   department = \"某某局\"\nimplementer = \"某某中心\"\n\n[funds.fiscal]\nbudget = 100\n\
+                   executed = 100\n\n[goals]\nplanned = '''\n完成2020年度招聘；\n落实2018-2020年规划'''\n\
+                   achieved = \"已完成\"\n\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\n\
+                   name = \"培训人数\"\ntarget = \"≥100人\"\nactual = \"100人\"\nweight = 90\n\n\
+                   [signature]\nfiller = \"张三\"\ndate = \"2021年3月1日\"\n";
+    std::fs::write(src.join("人才.toml"), project).unwrap();
+    let out = folder.path().join("2021");
+    let (code, _, stderr) = jixiao(&[
+        "rollover",
+        src.to_str().unwrap(),
+        "--year",
+        "2021",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(out.join("jixiao.toml")).unwrap(),
+        "year = 2021   # 评价年度\n\n[bundle]\ntitle = \"2021年度项目支出绩效自评汇编\"  # 封面\n\
+         department = \"某某局\"\ndate = \"\"\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("人才.toml")).unwrap(),
+        "# 2020 年的表，年度取自 jixiao.toml\n[project]\nname = \"2021年度人才引进经费\"\n\
+         department = \"某某局\"\nimplementer = \"某某中心\"\n\n[funds.fiscal]\nbudget = 100\n\
+         executed = \"\"\n\n[goals]\nplanned = '''\n完成2021年度招聘；\n落实2018-2020年规划'''\n\
+         achieved = \"\"\n\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\n\
+         name = \"培训人数\"\ntarget = \"≥100人\"\nactual = \"\"\nweight = 90\n\n\
+         [signature]\nfiller = \"张三\"\ndate = \"\"\n"
+    );
+    let note = format!(
+        "注意：{}：goals.planned：“完成2021年度招聘； 落实2018-2020年规划”中的 2018、2020 未改动，\
+         请核对是否应为 2021 年的 (year kept as written)",
+        src.join("人才.toml").display()
+    );
+    assert!(stderr.contains(&note), "{stderr}");
+    assert_eq!(stderr.matches("注意：").count(), 1, "{stderr}");
+    // The same through `new --from`, the old year taken from the folder file.
+    let next = folder.path().join("next.toml");
+    let (code, _, stderr) = jixiao(&[
+        "new",
+        next.to_str().unwrap(),
+        "--from",
+        src.join("人才.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&next).unwrap();
+    assert!(text.contains("name = \"2021年度人才引进经费\""), "{text}");
+    assert!(text.contains("\nyear = 2021 "), "{text}");
+}
