@@ -213,6 +213,9 @@ pub struct Parsed {
     pub meant: Vec<String>,
 }
 
+/// Unknown keys listed one by one per file; the rest are counted in one more problem.
+pub const MAX_UNKNOWN_KEYS: usize = 50;
+
 /// Parse one file's text into the raw model, turning TOML and serde errors into located problems.
 /// Keys no table accepts are reported and left out, so the rest of the file is still read.
 pub fn parse(sources: &Sources, file: FileId) -> Parsed {
@@ -241,8 +244,21 @@ pub fn parse(sources: &Sources, file: FileId) -> Parsed {
     let unknown = crate::keys::take_unknown(root.get_mut());
     let mut problems: Vec<Problem> = unknown
         .iter()
+        .take(MAX_UNKNOWN_KEYS)
         .map(|u| Problem::new(Code::UnknownKey, &u.path, &u.message).at(loc(Some(u.span.clone()))))
         .collect();
+    // A file of nothing but unknown keys is not a report of a million lines.
+    if let Some(next) = unknown.get(MAX_UNKNOWN_KEYS) {
+        let more = unknown.len() - MAX_UNKNOWN_KEYS;
+        problems.push(
+            Problem::new(
+                Code::UnknownKey,
+                &next.path,
+                format!("此后还有 {more} 个未知的键未逐一列出 ({more} more unknown keys)"),
+            )
+            .at(loc(Some(next.span.clone()))),
+        );
+    }
     let meant = unknown.into_iter().filter_map(|u| u.meant).collect();
     let raw = match serde::Deserialize::deserialize(toml::de::Deserializer::from(root)) {
         Ok(raw) => Some(raw),

@@ -418,6 +418,25 @@ fn an_unknown_key_still_scores_the_rest() {
     );
 }
 
+/// A file of many unknown keys lists the first ones and counts the rest, and is still scored.
+#[test]
+fn many_unknown_keys_are_counted_not_listed_one_by_one() {
+    let mut text = VALID.to_string();
+    for i in 0..10_000 {
+        text.push_str(&format!("k{i} = 1\n"));
+    }
+    let report = check_text(&text);
+    assert_eq!(report.problems.len(), 51);
+    assert!(report.problems.iter().all(|p| p.code() == "unknown-key"));
+    assert_eq!(report.problems[49].field, "indicators[0].k49");
+    assert_eq!(
+        report.problems[50].message,
+        "此后还有 9950 个未知的键未逐一列出 (9950 more unknown keys)"
+    );
+    assert_eq!(report.problems[50].field, "indicators[0].k50");
+    assert_eq!(report.total, Some(d("100")));
+}
+
 /// A misspelt required key is one problem, not also "missing level1".
 #[test]
 fn a_misspelt_key_is_not_also_reported_missing() {
