@@ -162,6 +162,35 @@ impl Cell {
     }
 }
 
+/// Notes kept per sheet: a damaged file may have a problem in every one of a million cells.
+const NOTES_KEPT: usize = 50;
+
+/// A reader's notes on one sheet: the first [`NOTES_KEPT`] kept, the rest counted.
+#[derive(Debug, Default)]
+pub struct Notes {
+    list: Vec<String>,
+    more: usize,
+}
+
+impl Notes {
+    pub fn push(&mut self, note: String) {
+        if self.list.len() < NOTES_KEPT {
+            self.list.push(note);
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// The notes, with one more saying how many were left out.
+    pub fn finish(mut self) -> Vec<String> {
+        if self.more > 0 {
+            self.list
+                .push(format!("……另有 {} 处类似的问题未逐一列出", self.more));
+        }
+        self.list
+    }
+}
+
 /// A worksheet, or a Word document's tables stacked one below the other.
 #[derive(Debug, Clone, Default)]
 pub struct Grid {
@@ -377,6 +406,17 @@ mod tests {
         );
         assert_eq!(text("NaN"), None);
         assert_eq!(text("abc"), None);
+    }
+
+    #[test]
+    fn notes_are_bounded() {
+        let mut notes = Notes::default();
+        for i in 0..1_000 {
+            notes.push(format!("第 {i} 处"));
+        }
+        let list = notes.finish();
+        assert_eq!(list.len(), NOTES_KEPT + 1);
+        assert_eq!(list[NOTES_KEPT], "……另有 950 处类似的问题未逐一列出");
     }
 
     #[test]

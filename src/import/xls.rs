@@ -363,7 +363,7 @@ fn sheet_grid(
         |r: u16, c: u16| format!("{name}!{}{}", grid::column_name(u32::from(c)), r as u32 + 1);
     let mut cells: Vec<Cell> = Vec::new();
     let mut merges: Vec<(u32, u32, u32, u32)> = Vec::new();
-    let mut notes: Vec<String> = Vec::new();
+    let mut notes = grid::Notes::default();
     let number = |r: u16, c: u16, xf: u16, v: f64| -> Option<Cell> {
         // Not a number: kept as its text, so that the mapper leaves the figure to fill and
         // says what the file held.
@@ -393,7 +393,7 @@ fn sheet_grid(
         notes.push(format!(
             "工作表“{name}”的数据位置已损坏，无法读取该表（sheet offset damaged）"
         ));
-        out.notes = notes;
+        out.notes = notes.finish();
         return Ok(out);
     }
     let list: Vec<(u16, &[u8])> = it.collect();
@@ -551,7 +551,7 @@ fn sheet_grid(
     grid::apply_merges(&mut cells, merges, &name, budget)?;
     cells.sort_by_key(|c| (c.row, c.col));
     out.cells = cells;
-    out.notes = notes;
+    out.notes = notes.finish();
     Ok(out)
 }
 

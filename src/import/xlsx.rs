@@ -420,7 +420,7 @@ fn sheet_grid(
             notes: Vec::new(),
         });
     };
-    let mut notes = Vec::new();
+    let mut notes = grid::Notes::default();
     let mut without_result: Vec<String> = Vec::new();
     let mut next_row: u32 = 0;
     for row in data.children().filter(|n| n.has_tag_name_local("row")) {
@@ -568,7 +568,7 @@ fn sheet_grid(
         name,
         document: false,
         cells,
-        notes,
+        notes: notes.finish(),
     })
 }
 

@@ -563,3 +563,26 @@ fn a_named_pipe_is_refused_at_once() {
     let took = refused_beside_a_good_one(&folder, &fifo, "不是普通文件");
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
+
+/// A problem in each of 100 000 cells (an address that is not one) gives fifty notes and a
+/// count, not 100 000 lines.
+#[test]
+fn notes_on_damaged_cells_are_bounded() {
+    let folder = Folder::new();
+    let mut xml = String::from("<sheetData><row r=\"1\">");
+    for i in 0..100_000 {
+        xml.push_str(&format!("<c r=\"第{i}\"><v>1</v></c>"));
+    }
+    xml.push_str("</row></sheetData>");
+    let path = write_file(&folder, "坏址.xlsx", &workbook_with(&xml, None, 1));
+    let good = good_workbook(&folder);
+    let out = folder.path().join("out");
+    let (code, _, stderr, _) = run_within(
+        &["import", s(&path), s(&good), "-o", s(&out)],
+        Duration::from_secs(60),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let listed = stderr.lines().filter(|l| l.contains("单元格地址“第")).count();
+    assert_eq!(listed, 50, "{stderr}");
+    assert!(stderr.contains("……另有 99950 处类似的问题未逐一列出"), "{stderr}");
+}
