@@ -10,17 +10,26 @@ pub const CELL_CHARS: usize = 32_767;
 pub const XML_DEPTH: usize = 1_000;
 
 /// What is counted, in this order: cells, their text bytes, sheets, XML bytes (unzipped), XML
-/// elements, XML attributes.
-type Used = [usize; 6];
+/// elements, XML attributes, shared strings.
+type Used = [usize; 7];
 const CELLS: usize = 0;
 const TEXT: usize = 1;
 const SHEETS: usize = 2;
 const XML: usize = 3;
 const ELEMENTS: usize = 4;
 const ATTRIBUTES: usize = 5;
+const STRINGS: usize = 6;
 
 /// Per file: far beyond any form (a form is a few hundred cells).
-const FILE: Used = [500_000, 64 << 20, 4_096, 256 << 20, 3_000_000, 6_000_000];
+const FILE: Used = [
+    500_000,
+    64 << 20,
+    4_096,
+    256 << 20,
+    3_000_000,
+    6_000_000,
+    1_000_000,
+];
 /// Per run: a department's folder of forms fits many times over.
 const RUN: Used = [
     2_000_000,
@@ -29,6 +38,7 @@ const RUN: Used = [
     2 << 30,
     30_000_000,
     60_000_000,
+    10_000_000,
 ];
 
 /// How a limit is named in a message: "500 000 个单元格", "64 MB 的单元格文字".
@@ -39,7 +49,8 @@ fn limit_text(what: usize, n: usize) -> String {
         SHEETS => format!("{} 张工作表", grouped(n)),
         XML => format!("{} MB 的 XML（解压后）", n >> 20),
         ELEMENTS => format!("{} 个 XML 元素", grouped(n)),
-        _ => format!("{} 个 XML 属性", grouped(n)),
+        ATTRIBUTES => format!("{} 个 XML 属性", grouped(n)),
+        _ => format!("{} 个共享字符串", grouped(n)),
     }
 }
 
@@ -72,8 +83,8 @@ impl Budget {
     /// A file that could not be read frees what its cells held; the work its XML cost stays
     /// counted, so many hostile files still end in bounded time.
     pub fn refund_file(&mut self) {
-        for what in [CELLS, TEXT, SHEETS] {
-            self.run[what] -= self.file[what];
+        for what in [CELLS, TEXT, SHEETS, STRINGS] {
+            self.run[what] = self.run[what].saturating_sub(self.file[what]);
         }
         self.file = Used::default();
     }
@@ -92,6 +103,11 @@ impl Budget {
         }
         self.charge(CELLS, 1)?;
         self.charge(TEXT, text.len())
+    }
+
+    /// One more shared string (a workbook's table of the texts its cells point at).
+    pub fn string(&mut self) -> Result<(), String> {
+        self.charge(STRINGS, 1)
     }
 
     /// One more worksheet (or document).

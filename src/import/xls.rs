@@ -54,14 +54,13 @@ pub fn read(file: &Compound, budget: &mut Budget) -> Result<Vec<Grid>, String> {
             None => return Err("不是 Excel 工作簿（复合文档中没有 Workbook 数据流）".to_string()),
         },
     };
-    let globals = Globals::read(&stream)?;
+    let globals = Globals::read(&stream, budget)?;
     let mut grids = Vec::new();
     for sheet in &globals.sheets {
         // Chart, macro and VBA sheets hold no cells.
         if sheet.kind != 0 {
             continue;
         }
-        budget.sheet()?;
         grids.push(sheet_grid(&stream, sheet, &globals, budget)?);
     }
     if grids.is_empty() {
@@ -109,7 +108,8 @@ struct Globals {
 }
 
 impl Globals {
-    fn read(stream: &[u8]) -> Result<Self, String> {
+    /// The workbook globals; each sheet and shared string is charged to `budget`.
+    fn read(stream: &[u8], budget: &mut Budget) -> Result<Self, String> {
         let mut it = records(stream, 0);
         match it.next() {
             Some((BOF, body)) if u16_at(body, 0) == Some(0x0600) => {}
@@ -136,6 +136,7 @@ impl Globals {
             match kind {
                 FILEPASS => return Err(PASSWORD_MESSAGE.to_string()),
                 BOUNDSHEET => {
+                    budget.sheet()?;
                     let pos = u32_at(body, 0).ok_or(DAMAGED)? as usize;
                     let kind = *body.get(5).ok_or(DAMAGED)?;
                     let mut cursor = Cursor::new(vec![body.get(6..).unwrap_or(&[])]);
@@ -161,7 +162,7 @@ impl Globals {
                 _ => {}
             }
         }
-        let sst = read_sst(sst_parts);
+        let sst = read_sst(sst_parts, budget)?;
         let xfs = xf_formats
             .iter()
             .map(|&id| {
@@ -314,16 +315,19 @@ impl<'a> Cursor<'a> {
 
 /// The shared strings; a damaged tail leaves the strings read so far (cells pointing past
 /// them are reported).
-fn read_sst(parts: Vec<&[u8]>) -> Vec<String> {
+fn read_sst(parts: Vec<&[u8]>, budget: &mut Budget) -> Result<Vec<String>, String> {
     let mut cursor = Cursor::new(parts);
     let mut out = Vec::new();
     while cursor.settle() {
         match cursor.long_string() {
-            Some(s) => out.push(s.replace("\r\n", "\n").replace('\r', "\n")),
+            Some(s) => {
+                budget.string()?;
+                out.push(s.replace("\r\n", "\n").replace('\r', "\n"));
+            }
             None => break,
         }
     }
-    out
+    Ok(out)
 }
 
 /// An RK number: a 30-bit integer or the top 30 bits of a double, optionally ÷ 100.
@@ -737,11 +741,22 @@ mod tests {
             second.extend(u.to_le_bytes());
         }
         second.extend([2, 0, 0, b'a', b'b']);
-        let sst = read_sst(vec![&first, &second]);
+        let mut budget = Budget::default();
+        let sst = read_sst(vec![&first, &second], &mut budget).unwrap();
         assert_eq!(sst, vec!["年初预算数".to_string(), "ab".to_string()]);
         // A rich string: runs skipped. A string whose tail is missing ends the table.
         let rich = [1, 0, 0x08, 1, 0, b'x', 0, 0, 0, 0, 3, 0, 0, b'y'];
-        assert_eq!(read_sst(vec![&rich]), vec!["x".to_string()]);
+        assert_eq!(
+            read_sst(vec![&rich], &mut budget).unwrap(),
+            vec!["x".to_string()]
+        );
+        // Hostile round 3: a table of a million and more empty strings (3 bytes each).
+        let empty = [0u8, 0, 0].repeat(1_000_001);
+        let err = read_sst(vec![&empty], &mut Budget::default()).unwrap_err();
+        assert!(
+            err.contains("1 000 000 个共享字符串（每个文件的上限）"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -749,11 +764,15 @@ mod tests {
         // BOF (BIFF8) then FILEPASS.
         let mut stream = vec![0x09, 0x08, 4, 0, 0x00, 0x06, 0x05, 0x00];
         stream.extend([0x2F, 0x00, 2, 0, 1, 0]);
-        let err = Globals::read(&stream).err().unwrap_or_default();
+        let err = Globals::read(&stream, &mut Budget::default())
+            .err()
+            .unwrap_or_default();
         assert!(err.contains("打开密码"), "{err}");
         let biff5 = [0x09, 0x08, 4, 0, 0x00, 0x05, 0x05, 0x00];
-        let err = Globals::read(&biff5).err().unwrap_or_default();
+        let err = Globals::read(&biff5, &mut Budget::default())
+            .err()
+            .unwrap_or_default();
         assert!(err.contains("Excel 5.0/95"), "{err}");
-        assert!(Globals::read(b"garbage").is_err());
+        assert!(Globals::read(b"garbage", &mut Budget::default()).is_err());
     }
 }

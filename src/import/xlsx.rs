@@ -37,7 +37,7 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
         .and_then(|n| n.attribute("date1904"))
         .is_some_and(|v| v == "1" || v == "true");
     let shared = match part(&mut zip, &format!("{base}sharedStrings.xml"))? {
-        Some(text) => shared_strings(&parse_xml(&text, "sharedStrings.xml", budget)?),
+        Some(text) => shared_strings(&parse_xml(&text, "sharedStrings.xml", budget)?, budget)?,
         None => Vec::new(),
     };
     let styles = match part(&mut zip, &format!("{base}styles.xml"))? {
@@ -63,6 +63,7 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
         if !target.contains("worksheets/") {
             continue;
         }
+        budget.sheet()?;
         if let Some((_, others)) = read_parts.get_mut(&target) {
             others.push(name);
             continue;
@@ -71,7 +72,6 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
         let Some(text) = part(&mut zip, &target)? else {
             continue;
         };
-        budget.sheet()?;
         let doc = parse_xml(&text, &target, budget)?;
         grids.push(sheet_grid(&doc, name, &shared, &styles, date1904, budget)?);
     }
@@ -248,11 +248,14 @@ fn run_text(node: Node) -> String {
     decode_escapes(&out)
 }
 
-fn shared_strings(doc: &Document) -> Vec<String> {
+fn shared_strings(doc: &Document, budget: &mut Budget) -> Result<Vec<String>, String> {
     doc.root_element()
         .children()
         .filter(|n| n.has_tag_name_local("si"))
-        .map(run_text)
+        .map(|si| {
+            budget.string()?;
+            Ok(run_text(si))
+        })
         .collect()
 }
 

@@ -582,7 +582,40 @@ fn notes_on_damaged_cells_are_bounded() {
         Duration::from_secs(60),
     );
     assert_eq!(code, 0, "{stderr}");
-    let listed = stderr.lines().filter(|l| l.contains("单元格地址“第")).count();
+    let listed = stderr
+        .lines()
+        .filter(|l| l.contains("单元格地址“第"))
+        .count();
     assert_eq!(listed, 50, "{stderr}");
-    assert!(stderr.contains("……另有 99950 处类似的问题未逐一列出"), "{stderr}");
+    assert!(
+        stderr.contains("……另有 99950 处类似的问题未逐一列出"),
+        "{stderr}"
+    );
+}
+
+/// 5 000 sheet entries in the workbook's directory (none with data) stop at the sheet limit,
+/// before any is looked for.
+#[test]
+fn thousands_of_sheet_entries_are_bounded() {
+    let folder = Folder::new();
+    let entries = unzip(&workbook_with("<sheetData/>", None, 1))
+        .into_iter()
+        .map(|(name, bytes)| {
+            if name == "xl/workbook.xml" {
+                let extra: String = (2..5_002)
+                    .map(|i| format!("<sheet name=\"X{i}\" sheetId=\"{i}\"/>"))
+                    .collect();
+                let xml = String::from_utf8(bytes).unwrap().replacen(
+                    "</sheets>",
+                    &format!("{extra}</sheets>"),
+                    1,
+                );
+                (name, xml.into_bytes())
+            } else {
+                (name, bytes)
+            }
+        })
+        .collect::<Vec<_>>();
+    let path = write_file(&folder, "多表.xlsx", &rezip(&entries));
+    refused_beside_a_good_one(&folder, &path, "4 096 张工作表（每个文件的上限）");
 }
