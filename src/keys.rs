@@ -338,8 +338,14 @@ fn elsewhere_advice(
     });
     let to = match best {
         Table::File => best.header().to_string(),
-        Table::Indicator => "[[indicators]] 的各项中".to_string(),
-        _ => format!("{} 表中", best.header()),
+        Table::Indicator => " [[indicators]] 的各项中".to_string(),
+        Table::FundRow => "资金行中（如 [funds.fiscal]）".to_string(),
+        Table::Tier => " [[indicators.tiers]] 中".to_string(),
+        _ => format!(" {} 表中", best.header()),
+    };
+    let english = match best {
+        Table::FundRow => "a fund row such as [funds.fiscal]",
+        _ => best.header(),
     };
     let how = match best {
         Table::File | Table::FundRow | Table::Indicator | Table::Tier => String::new(),
@@ -350,8 +356,7 @@ fn elsewhere_advice(
     };
     Some((
         format!(
-            "键“{key}”不能写在 {here} 中，它应写在 {to}{how} (key `{key}` belongs in {})",
-            best.header()
+            "键“{key}”不能写在 {here} 中，它应写在{to}{how} (key `{key}` belongs in {english})"
         ),
         meant,
     ))
@@ -359,24 +364,24 @@ fn elsewhere_advice(
 
 /// A misspelt key: the closest key of its table, or the list of them.
 fn typo_advice(key: &str, kind: Table, path: &[String]) -> (String, Option<String>) {
-    let expected = kind.fields();
-    let suggestion = expected
+    let (message, closest) = typo_message(key, kind.fields());
+    (message, closest.map(|s| join(path, s)))
+}
+
+/// "未知的键“levl1”；是否想写“level1”？", or the list of `expected` when none is close; and the
+/// key suggested.
+pub fn typo_message<'a>(key: &str, expected: &[&'a str]) -> (String, Option<&'a str>) {
+    let closest = expected
         .iter()
         .map(|k| (strsim::jaro_winkler(key, k), *k))
         .filter(|(score, _)| *score > 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| k);
-    let mut msg = format!("未知的键“{key}”(unknown key)");
-    match suggestion {
-        Some(s) => {
-            msg.push_str(&format!("；是否想写“{s}”？(did you mean `{s}`?)"));
-            (msg, Some(join(path, s)))
-        }
-        None => {
-            msg.push_str(&format!("；此处可用的键：{}", expected.join("、")));
-            (msg, None)
-        }
-    }
+    let tail = match closest {
+        Some(s) => format!("；是否想写“{s}”？(did you mean `{s}`?)"),
+        None => format!("；此处可用的键：{}", expected.join("、")),
+    };
+    (format!("未知的键“{key}”(unknown key){tail}"), closest)
 }
 
 /// For a key TOML cannot read bare (`偏差原因 = "…"`, `[funds.财政拨款]`): the key it was meant
@@ -515,6 +520,12 @@ mod tests {
             u[0].message,
             "键“reason”不能写在 [funds.district] 中，它应写在 [funds] 表中：在 [funds] 这一行下面写 \
              reason = …（文件中没有 [funds] 就加上这一行） (key `reason` belongs in [funds])"
+        );
+        let u = unknown("[funds]\nbudget = 5\n[funds.fiscal]\nbudget = 1\n");
+        assert_eq!(
+            u[0].message,
+            "键“budget”不能写在 [funds] 中，它应写在资金行中（如 [funds.fiscal]） \
+             (key `budget` belongs in a fund row such as [funds.fiscal])"
         );
         let u = unknown("[funds.fiscal]\nactual = \"1\"\n");
         assert!(

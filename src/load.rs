@@ -421,17 +421,7 @@ fn schema_problem(message: &str, loc: Option<Loc>) -> Problem {
         } else {
             KNOWN_KEYS.to_vec()
         };
-        let suggestion = expected
-            .iter()
-            .map(|k| (strsim::jaro_winkler(key, k), *k))
-            .filter(|(score, _)| *score > 0.7)
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .map(|(_, k)| k);
-        let mut msg = format!("未知的键“{key}”(unknown key)");
-        match suggestion {
-            Some(s) => msg.push_str(&format!("；是否想写“{s}”？(did you mean `{s}`?)")),
-            None => msg.push_str(&format!("；此处可用的键：{}", expected.join("、"))),
-        }
+        let (msg, _) = crate::keys::typo_message(key, &expected);
         return Problem::new(Code::UnknownKey, key.to_string(), msg).at(loc);
     }
     if message.starts_with("missing field") {
