@@ -162,9 +162,13 @@ pub fn sheet_name(name: &str, index: usize, used: &[String]) -> String {
     title
 }
 
-/// Excel workbook, one sheet per project; numbers as numbers with two-decimal formats.
+/// Excel workbook, one sheet per project; numbers as numbers with two-decimal formats; a fixed
+/// document date, so the same reports give byte-identical files.
 pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
+    let properties = crate::workbook::fixed_properties("绩效自评计算结果", "", None)
+        .map_err(|e| XlsxError::ParameterError(e.to_string()))?;
+    workbook.set_properties(&properties);
     let bold = Format::new().set_bold();
     let number = Format::new().set_num_format("0.00");
     let plain = Format::new();
@@ -175,20 +179,20 @@ pub fn xlsx(reports: &[Report]) -> Result<Vec<u8>, XlsxError> {
         used.push(title.clone());
         sheet.set_name(&title)?;
         for (col, h) in HEADER.iter().enumerate() {
-            sheet.write_string(0, col as u16, h, &bold)?;
+            sheet.write_string_with_format(0, col as u16, *h, &bold)?;
         }
         for (r, row) in rows(report).iter().enumerate() {
             let r = r as u32 + 1;
             for (c, text) in row.text.iter().enumerate() {
-                sheet.write_string(r, c as u16, &xml_safe(text), &plain)?;
+                sheet.write_string_with_format(r, c as u16, xml_safe(text), &plain)?;
             }
             for (c, d) in [(8u16, row.weight), (9, row.score), (10, row.computed)] {
                 if let Some(v) = d.and_then(|d| d.to_f64()) {
-                    sheet.write_number(r, c, v, &number)?;
+                    sheet.write_number_with_format(r, c, v, &number)?;
                 }
             }
-            sheet.write_string(r, 11, &xml_safe(&row.method), &plain)?;
-            sheet.write_string(r, 12, &xml_safe(&row.reason), &plain)?;
+            sheet.write_string_with_format(r, 11, xml_safe(&row.method), &plain)?;
+            sheet.write_string_with_format(r, 12, xml_safe(&row.reason), &plain)?;
         }
         sheet.set_column_width(5, 28)?;
         sheet.set_column_width(12, 40)?;

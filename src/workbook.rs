@@ -10,22 +10,36 @@
 //! `standard-form`) are read from that file too, so user forms written the same way come out
 //! like their PDF.
 //!
-//! rust_xlsxwriter 0.9 cannot merge cells nor set the document date, so the saved package is
-//! opened again ([`package`]) to add `<mergeCells>` and a fixed `docProps/core.xml`: the same
-//! input gives byte-identical output.
+//! The workbook is jixiao's own output, not a published form: the custom document property
+//! `jixiao` (its version) marks it, each sheet names the cells jixiao computed
+//! (`jixiao_computed`: 执行率, 得分, 总分, the 年度资金总额 sums) so that `jixiao import` never
+//! reads them back as stated figures, and the simple ones are formulas with jixiao's figure as
+//! their cached result ([`formulas`]). The document date is fixed (the form's, else 2000-01-01):
+//! the same input gives byte-identical output.
 
-mod package;
+mod form;
+mod formulas;
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
-use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxAlign, XlsxBorder, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet,
+    XlsxError,
+};
 use unicode_width::UnicodeWidthChar;
 
 use crate::decimal;
-use crate::forms::{AbsentAmount, FormSpec, RateStyle, SourceCell, ZeroAmount};
-use crate::report::{FundFigures, Report};
+use crate::report::Report;
+use form::form_grid;
+
+/// The custom document property that marks a workbook jixiao wrote; its value is the version.
+pub const MARKER_PROPERTY: &str = "jixiao";
+
+/// The name, on each form sheet, of the cells jixiao computed (further names, when the list is
+/// long, add `_2`, `_3` …).
+pub const COMPUTED_NAME: &str = "jixiao_computed";
 
 /// Why a workbook could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -34,8 +48,6 @@ pub enum WorkbookError {
     NoProject(String),
     #[error("无法生成 xlsx：{0}")]
     Xlsx(#[from] XlsxError),
-    #[error("无法生成 xlsx：{0}")]
-    Package(String),
 }
 
 /// Options that are not part of the report.
@@ -71,7 +83,7 @@ pub fn form_workbook_with(
         report.form.as_ref().map_or("", |f| f.title.as_str())
     );
     let author = project.map_or("", |p| p.info.implementer.as_str());
-    save(vec![(name, grid)], &title, author, date)
+    save(vec![(name, grid)], &title, author, date, true)
 }
 
 /// A department bundle as one workbook: the 汇总表 sheet first (the columns of the PDF bundle's
@@ -116,7 +128,7 @@ pub fn bundle_workbook_with(
         .or_else(|| reports.first().and_then(|r| report_date(r)));
     let title = data["title"].as_str().unwrap_or_default().to_string();
     let author = data["department"].as_str().unwrap_or_default().to_string();
-    save(sheets, &title, &author, date)
+    save(sheets, &title, &author, date, true)
 }
 
 /// The name of a bundle's summary sheet.
@@ -292,13 +304,13 @@ impl Look {
             .set_font_size(self.size)
             .set_text_wrap()
             .set_align(match self.h {
-                H::Left => XlsxAlign::Left,
-                H::Center => XlsxAlign::Center,
-                H::Right => XlsxAlign::Right,
+                H::Left => FormatAlign::Left,
+                H::Center => FormatAlign::Center,
+                H::Right => FormatAlign::Right,
             })
             .set_align(match self.v {
-                V::Top => XlsxAlign::Top,
-                V::Center => XlsxAlign::VerticalCenter,
+                V::Top => FormatAlign::Top,
+                V::Center => FormatAlign::VerticalCenter,
             });
         if self.bold {
             f = f.set_bold();
@@ -306,7 +318,7 @@ impl Look {
         if let Some(num) = &self.num {
             f = f.set_num_format(num);
         }
-        let thin = XlsxBorder::Thin;
+        let thin = FormatBorder::Thin;
         match self.edges {
             Edges::All => f.set_border(thin),
             Edges::None => f,
@@ -324,7 +336,9 @@ impl Look {
 
 enum Value {
     Text(String),
-    Number(f64),
+    Number(Decimal),
+    /// A formula (without `=`) and the value jixiao computes for it, saved as its result.
+    Formula(String, Decimal),
     Blank,
 }
 
@@ -347,6 +361,8 @@ struct Grid {
     row: u32,
     /// A row repeated at the top of every printed page (the indicator header).
     repeat: Option<u32>,
+    /// Cells jixiao computed (named `jixiao_computed` in the sheet).
+    computed: Vec<(u32, u16)>,
 }
 
 /// Excel's most characters in one cell.
@@ -408,6 +424,50 @@ impl Grid {
             needs: Vec::new(),
             row: 0,
             repeat: None,
+            computed: Vec::new(),
+        }
+    }
+
+    /// The cell at a place (the last one put there).
+    fn cell(&self, row: u32, col: u16) -> Option<&Cell> {
+        self.cells
+            .iter()
+            .rev()
+            .find(|c| (c.row, c.col) == (row, col))
+    }
+
+    /// The number a cell holds (a formula's value counts).
+    fn number(&self, row: u32, col: u16) -> Option<Decimal> {
+        match self.cell(row, col)?.value {
+            Value::Number(n) | Value::Formula(_, n) => Some(n),
+            _ => None,
+        }
+    }
+
+    fn is_blank(&self, row: u32, col: u16) -> bool {
+        self.cell(row, col).is_none_or(|c| match &c.value {
+            Value::Blank => true,
+            Value::Text(t) => t.is_empty(),
+            _ => false,
+        })
+    }
+
+    /// Mark a cell as computed by jixiao.
+    fn mark(&mut self, row: u32, col: u16) {
+        if !self.computed.contains(&(row, col)) {
+            self.computed.push((row, col));
+        }
+    }
+
+    /// Turn a number cell into a formula whose result is `value`.
+    fn formula(&mut self, row: u32, col: u16, formula: String, value: Decimal) {
+        if let Some(cell) = self
+            .cells
+            .iter_mut()
+            .rev()
+            .find(|c| (c.row, c.col) == (row, col))
+        {
+            cell.value = Value::Formula(formula, value);
         }
     }
 
@@ -492,8 +552,12 @@ impl Grid {
     }
 
     fn write(&self, sheet: &mut Worksheet) -> Result<(), XlsxError> {
+        // Merged first: the cells written below then fill every cell of a range.
+        for &(r0, c0, r1, c1) in &self.merges {
+            sheet.merge_range(r0, c0, r1, c1, "", &Format::new())?;
+        }
         for (c, w) in self.widths.iter().enumerate() {
-            sheet.set_column_width_pixels(c as u16, (w * 4.0 / 3.0).round() as u16)?;
+            sheet.set_column_width_pixels(c as u16, (w * 4.0 / 3.0).round() as u32)?;
         }
         for (r, h) in self.heights() {
             sheet.set_row_height(r, h)?;
@@ -502,10 +566,16 @@ impl Grid {
             let format = cell.look.format();
             match &cell.value {
                 Value::Text(t) if !t.is_empty() => {
-                    sheet.write_string(cell.row, cell.col, t, &format)?;
+                    sheet.write_string_with_format(cell.row, cell.col, t, &format)?;
                 }
                 Value::Number(n) => {
-                    sheet.write_number(cell.row, cell.col, *n, &format)?;
+                    let n = n.to_f64().unwrap_or_default();
+                    sheet.write_number_with_format(cell.row, cell.col, n, &format)?;
+                }
+                Value::Formula(f, n) => {
+                    // The exact decimal as the cached result (what a viewer shows unrecalculated).
+                    let formula = Formula::new(format!("={f}")).set_result(decimal::plain(*n));
+                    sheet.write_formula_with_format(cell.row, cell.col, formula, &format)?;
                 }
                 _ => {
                     sheet.write_blank(cell.row, cell.col, &format)?;
@@ -530,9 +600,7 @@ fn text(s: impl AsRef<str>) -> Value {
 }
 
 fn number(value: Option<Decimal>) -> Value {
-    value
-        .and_then(|v| v.to_f64())
-        .map_or(Value::Blank, Value::Number)
+    value.map_or(Value::Blank, Value::Number)
 }
 
 // ---------------------------------------------------------------- number formats
@@ -574,529 +642,6 @@ fn pattern_format(pattern: &str, base: &str) -> String {
         out.push_str(&quote(part));
     }
     out
-}
-
-// ---------------------------------------------------------------- the form
-
-/// Label from the form's `[labels]`, else the national wording.
-fn label(form: &FormSpec, key: &str, default: &str) -> String {
-    form.labels
-        .get(key)
-        .and_then(|v| v.as_str())
-        .unwrap_or(default)
-        .to_string()
-}
-
-/// Fill a pattern as the templates do: `{}` ← value, `{key}` ← field.
-fn subst(pattern: &str, value: &str, fields: &[(&str, &str)]) -> String {
-    let mut out = pattern.replace("{}", value);
-    for (k, v) in fields {
-        out = out.replace(&format!("{{{k}}}"), v);
-    }
-    out
-}
-
-/// The structural arguments a form passes to `standard-form` in its `form.typ`.
-struct Layout {
-    department_first: bool,
-    /// Given explicitly in form.typ (older forms): overrides `[print]`.
-    source_rate: Option<String>,
-    source_score: Option<String>,
-    merge_level2: bool,
-}
-
-/// `name: "value"` or `name: word` in Typst source, outside `//` comments.
-fn typst_arg(source: &str, name: &str) -> Option<String> {
-    for line in source.lines() {
-        let code = match line.find("//") {
-            Some(i) => &line[..i],
-            None => line,
-        };
-        let mut rest = code;
-        while let Some(i) = rest.find(name) {
-            let before = rest[..i].chars().next_back();
-            let after = rest[i + name.len()..].trim_start();
-            rest = &rest[i + name.len()..];
-            if before.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-                continue;
-            }
-            let Some(value) = after.strip_prefix(':') else {
-                continue;
-            };
-            let value = value.trim_start();
-            if let Some(quoted) = value.strip_prefix('"') {
-                return quoted.split('"').next().map(str::to_string);
-            }
-            let word: String = value
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '-')
-                .collect();
-            if !word.is_empty() {
-                return Some(word);
-            }
-        }
-    }
-    None
-}
-
-fn layout(form: &FormSpec) -> Layout {
-    let source = match form.dir() {
-        Some(dir) => std::fs::read_to_string(dir.join("form.typ")).unwrap_or_default(),
-        None => crate::assets::TEMPLATES
-            .get_file(format!("{}/form.typ", form.id))
-            .and_then(|f| f.contents_utf8())
-            .unwrap_or_default()
-            .to_string(),
-    };
-    let arg = |name: &str, default: &str| typst_arg(&source, name).unwrap_or(default.into());
-    Layout {
-        department_first: arg("first-row", "name") == "department",
-        source_rate: typst_arg(&source, "source-rate").filter(|v| v != "auto"),
-        source_score: typst_arg(&source, "source-score").filter(|v| v != "auto"),
-        merge_level2: arg("merge-level2", "true") != "false",
-    }
-}
-
-/// Column widths (points) of a form sheet: 栏目 | 一级 | 二级 | 三级 | 年度指标值 | 实际完成值 |
-/// 分值 | 得分 | 偏差原因. The 项目资金 block uses 一级+二级 for its row labels and 三级…偏差原因
-/// for 年初预算数 … 得分.
-const FORM_WIDTHS: [f64; 9] = [48.0, 54.0, 54.0, 90.0, 64.0, 64.0, 44.0, 50.0, 104.0];
-
-const DASH: &str = "—";
-
-fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookError> {
-    let (Some(project), Some(form)) = (&report.project, &report.form) else {
-        return Err(WorkbookError::NoProject(report.path.display().to_string()));
-    };
-    let layout = layout(form);
-    let l = |key: &str, default: &str| label(form, key, default);
-    let info = &project.info;
-    let year = project.year.to_string();
-    let unit = project.unit.label();
-    let fmt = &form.format;
-    let score_format = |v: Option<Decimal>| value_format(v, fmt.score_decimals);
-    let amount_format = |v: Option<Decimal>| value_format(v, fmt.amount_decimals);
-    let rate_places = fmt.rate_decimals.unwrap_or(report.policy.rate_decimals);
-    // [print] rate = "trimmed": as many places as the rounded rate has ("100%", "78.44%")
-    let rate_format = |rate: Option<Decimal>| match report.print.rate {
-        RateStyle::Fixed => format!("{}%", places_format(rate_places)),
-        RateStyle::Trimmed => {
-            let rounded = rate.map(|r| {
-                r.round_dp_with_strategy(
-                    rate_places,
-                    rust_decimal::RoundingStrategy::MidpointAwayFromZero,
-                )
-            });
-            format!("{}%", value_format(rounded, None))
-        }
-    };
-    let score_text = |v: Decimal| decimal::for_form(v, fmt.score_decimals);
-
-    let mut g = Grid::new(&FORM_WIDTHS);
-    let last = g.last_col();
-
-    // ---------------- title block
-    let mut title = subst(
-        &l("title_format", "{title}"),
-        "",
-        &[
-            ("title", &form.title),
-            ("name", &info.name),
-            ("year", &year),
-        ],
-    );
-    if draft {
-        title.push_str("（草稿）");
-    }
-    g.span(0, last, text(&title), Look::heading(16.0, true));
-    g.min_height(30.0);
-    g.row += 1;
-    let sub = subst(&l("year_format", "（{year}年度）"), "", &[("year", &year)]);
-    if !sub.is_empty() {
-        g.span(0, last, text(&sub), Look::heading(12.0, false));
-        g.min_height(20.0);
-        g.row += 1;
-    }
-    let serial = info.serial.clone().unwrap_or_default();
-    let serial_line = match form.labels.get("serial_format").and_then(|v| v.as_str()) {
-        Some(p) if !serial.is_empty() => subst(p, "", &[("serial", &serial)]),
-        _ => String::new(),
-    };
-    let unit_note = form
-        .labels
-        .get("unit_note")
-        .and_then(|v| v.as_str())
-        .map(|p| subst(p, "", &[("unit", unit)]))
-        .unwrap_or_default();
-    if !serial_line.is_empty() || !unit_note.is_empty() {
-        g.span(0, 4, text(&serial_line), Look::plain(H::Left));
-        g.span(5, last, text(&unit_note), Look::plain(H::Right));
-        g.row += 1;
-    }
-
-    // ---------------- 项目名称, 主管部门 / 实施单位
-    let with_code = |name: &str, code: &Option<String>| match code.as_deref() {
-        Some(code) if !code.is_empty() => subst(
-            &l("code_format", "（{code}）{name}"),
-            "",
-            &[("code", code), ("name", name)],
-        ),
-        _ => name.to_string(),
-    };
-    let name_row = |g: &mut Grid| {
-        g.at(0, text(l("project_name", "项目名称")), Look::bold());
-        g.span(1, last, text(&info.name), Look::text());
-        g.min_height(22.0);
-        g.row += 1;
-    };
-    let dept_row = |g: &mut Grid| {
-        g.at(0, text(l("department", "主管部门")), Look::bold());
-        g.span(
-            1,
-            3,
-            text(with_code(&info.department, &info.department_code)),
-            Look::text(),
-        );
-        g.at(4, text(l("implementer", "实施单位")), Look::bold());
-        g.span(
-            5,
-            last,
-            text(with_code(&info.implementer, &info.implementer_code)),
-            Look::text(),
-        );
-        g.min_height(22.0);
-        g.row += 1;
-    };
-    if layout.department_first {
-        dept_row(&mut g);
-        name_row(&mut g);
-    } else {
-        name_row(&mut g);
-        dept_row(&mut g);
-    }
-
-    // ---------------- 项目资金
-    let funds = report.funds.as_ref();
-    let rows = &form.fund_rows;
-    let funds_label = format!(
-        "{}{}",
-        l("funds", "项目资金"),
-        subst(&l("funds_unit_format", "（{unit}）"), "", &[("unit", unit)])
-    );
-    let top = g.row;
-    g.put(
-        (top, 0),
-        (top + rows.len() as u32, 0),
-        text(&funds_label),
-        Look::bold(),
-    );
-    g.span(1, 2, Value::Blank, Look::center());
-    for (c, h) in [
-        "年初预算数",
-        "全年预算数",
-        "全年执行数",
-        "分值",
-        "执行率",
-        "得分",
-    ]
-    .iter()
-    .enumerate()
-    {
-        g.at(3 + c as u16, text(h), Look::bold());
-    }
-    g.min_height(22.0);
-    g.row += 1;
-    let rate_cell = |g: &mut Grid, col: u16, rate: Option<Decimal>| {
-        let value = rate.map(|r| r / Decimal::from(100));
-        g.at(col, number(value), Look::number(rate_format(rate)));
-    };
-    let print = &report.print;
-    let amount_cell = |g: &mut Grid, col: u16, v: Option<Decimal>| match v {
-        None => match print.absent_amount {
-            AbsentAmount::Blank => g.at(col, Value::Blank, Look::center()),
-            AbsentAmount::Dash => g.at(col, text(DASH), Look::center()),
-        },
-        Some(z) if z.is_zero() => match print.zero_amount {
-            ZeroAmount::Number => g.at(col, number(v), Look::number(amount_format(v))),
-            ZeroAmount::Zero => g.at(col, number(v), Look::number("0".into())),
-            ZeroAmount::Blank => g.at(col, Value::Blank, Look::center()),
-            ZeroAmount::Dash => g.at(col, text(DASH), Look::center()),
-        },
-        Some(_) => g.at(col, number(v), Look::number(amount_format(v))),
-    };
-    // A 其中 row's 执行率 / 得分 as [print] says, unless form.typ names them (older forms).
-    let legacy = |arg: &Option<String>| {
-        arg.as_deref().map(|a| match a {
-            "value" => SourceCell::Value,
-            "dash" => SourceCell::Dash,
-            _ => SourceCell::Blank,
-        })
-    };
-    let source_rate = legacy(&layout.source_rate).unwrap_or(print.source_rate);
-    let source_score = legacy(&layout.source_score).unwrap_or(print.source_score);
-    for (i, spec) in rows.iter().enumerate() {
-        let figures: Option<&FundFigures> = if spec.key == "total" {
-            funds.map(|f| &f.total)
-        } else {
-            funds.and_then(|f| f.sources.iter().find(|s| s.key == spec.key))
-        };
-        g.span(1, 2, text(&spec.label), Look::text());
-        for (c, v) in [
-            figures.and_then(|f| f.initial),
-            figures.and_then(|f| f.budget),
-            figures.and_then(|f| f.executed),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            amount_cell(&mut g, 3 + c as u16, v);
-        }
-        if i == 0 {
-            let weight = funds.map(|f| f.weight);
-            let weight_format =
-                pattern_format(&l("funds_weight_format", "{}"), &score_format(weight));
-            g.at(6, number(weight), Look::number(weight_format));
-            rate_cell(&mut g, 7, funds.and_then(|f| f.total.rate));
-            let score = funds.and_then(|f| f.score);
-            let score_fmt = pattern_format(&l("funds_score_format", "{}"), &score_format(score));
-            g.at(8, number(score), Look::number(score_fmt));
-        } else {
-            match print.source_weight {
-                SourceCell::Value => {
-                    let weight = funds.map(|f| f.weight);
-                    g.at(6, number(weight), Look::number(score_format(weight)));
-                }
-                SourceCell::Dash => g.at(6, text(DASH), Look::center()),
-                SourceCell::Blank => g.at(6, Value::Blank, Look::center()),
-            }
-            match source_rate {
-                SourceCell::Value => rate_cell(&mut g, 7, figures.and_then(|f| f.rate)),
-                SourceCell::Dash => g.at(7, text(DASH), Look::center()),
-                SourceCell::Blank => g.at(7, Value::Blank, Look::center()),
-            }
-            match source_score {
-                SourceCell::Value => {
-                    let score = figures.and_then(|f| crate::template_data::source_score(f, report));
-                    g.at(8, number(score), Look::number(score_format(score)));
-                }
-                SourceCell::Dash => g.at(8, text(DASH), Look::center()),
-                SourceCell::Blank => g.at(8, Value::Blank, Look::center()),
-            }
-        }
-        g.min_height(20.0);
-        g.row += 1;
-    }
-
-    // ---------------- 年度总体目标
-    let r = g.row;
-    g.put(
-        (r, 0),
-        (r + 1, 0),
-        text(l("goals", "年度总体目标")),
-        Look::bold(),
-    );
-    g.span(1, 4, text(l("goals_planned", "预期目标")), Look::bold());
-    g.span(
-        5,
-        last,
-        text(l("goals_achieved", "实际完成情况")),
-        Look::bold(),
-    );
-    g.min_height(20.0);
-    g.row += 1;
-    g.span(1, 4, text(&report.planned), Look::top());
-    g.span(5, last, text(&report.achieved), Look::top());
-    g.min_height(40.0);
-    g.row += 1;
-
-    // ---------------- 绩效指标
-    let header = g.row;
-    g.repeat = Some(header);
-    g.at(0, Value::Blank, Look::center().edges(Edges::NoBottom));
-    for (c, h) in [
-        "一级指标".to_string(),
-        "二级指标".into(),
-        "三级指标".into(),
-        "年度指标值".into(),
-        "实际完成值".into(),
-        "分值".into(),
-        "得分".into(),
-        l("reason_header", "偏差原因分析及改进措施"),
-    ]
-    .iter()
-    .enumerate()
-    {
-        g.at(1 + c as u16, text(h), Look::bold());
-    }
-    g.min_height(22.0);
-    g.row += 1;
-
-    let level1_format = l("level1_format", "{name}");
-    let first_indicator = g.row;
-    for l1 in &form.level1 {
-        let in_level1: Vec<_> = report
-            .indicators
-            .iter()
-            .filter(|r| r.indicator.level1 == l1.name)
-            .collect();
-        // (printed 二级 name, its rows: an indicator, or None for an empty 二级 row)
-        let mut groups = Vec::new();
-        for l2 in &l1.level2 {
-            let rows: Vec<_> = in_level1
-                .iter()
-                .filter(|r| &r.indicator.level2 == l2)
-                .map(|r| Some(*r))
-                .collect();
-            let printed = form
-                .labels
-                .get("level2_names")
-                .and_then(|names| names.get(l2.as_str()))
-                .and_then(|v| v.as_str())
-                .unwrap_or(l2)
-                .to_string();
-            if !rows.is_empty() {
-                groups.push((printed, rows));
-            } else if print.prints_unused(l2) {
-                groups.push((printed, vec![None]));
-            }
-        }
-        let n: usize = groups.iter().map(|(_, rows)| rows.len()).sum();
-        if n == 0 {
-            continue;
-        }
-        let weight = decimal::checked_sum(in_level1.iter().map(|r| r.indicator.weight_value()))
-            .unwrap_or(Decimal::MAX);
-        let l1_label = subst(
-            &level1_format,
-            "",
-            &[("name", &l1.name), ("weight", &score_text(weight))],
-        );
-        let r = g.row;
-        g.put(
-            (r, 1),
-            (r + n as u32 - 1, 1),
-            text(&l1_label),
-            Look::center(),
-        );
-        for (l2_name, rows) in groups {
-            let r = g.row;
-            if layout.merge_level2 {
-                g.put(
-                    (r, 2),
-                    (r + rows.len() as u32 - 1, 2),
-                    text(&l2_name),
-                    Look::center(),
-                );
-            }
-            for row in rows {
-                if !layout.merge_level2 {
-                    g.at(2, text(&l2_name), Look::center());
-                }
-                match row {
-                    None => {
-                        let fill = print.unused_fill();
-                        for c in 3..=7 {
-                            g.at(c, text(fill), Look::center());
-                        }
-                        g.at(8, Value::Blank, Look::text());
-                    }
-                    Some(ind) => {
-                        let i = &ind.indicator;
-                        let target = i.target.as_ref().map_or("", |t| t.value.as_str());
-                        let actual = i.actual.as_ref().map_or("", |t| t.value.as_str());
-                        g.at(3, text(&i.name), Look::text());
-                        g.at(4, text(target), Look::center());
-                        if i.applicable {
-                            g.at(5, text(actual), Look::center());
-                            let weight = i.weight.as_ref().map(|w| w.value);
-                            g.at(6, number(weight), Look::number(score_format(weight)));
-                            let score = ind.scored.score;
-                            g.at(7, number(score), Look::number(score_format(score)));
-                        } else {
-                            let actual = if actual.is_empty() { "/" } else { actual };
-                            g.at(5, text(actual), Look::center());
-                            g.at(6, text("/"), Look::center());
-                            g.at(7, text("/"), Look::center());
-                        }
-                        let reason = ind.reason.clone().unwrap_or_default();
-                        let rule = i
-                            .tiers_text
-                            .as_ref()
-                            .map(|t| t.value.clone())
-                            .unwrap_or_default();
-                        let note = match (reason.is_empty(), rule.is_empty()) {
-                            (_, true) => reason,
-                            (true, false) => rule,
-                            (false, false) => format!("{reason}\n{rule}"),
-                        };
-                        g.at(8, text(note), Look::text());
-                    }
-                }
-                g.min_height(20.0);
-                g.row += 1;
-            }
-        }
-    }
-    if g.row > first_indicator {
-        let block = subst(
-            &l("indicator_block", "绩效指标"),
-            "",
-            &[("weight", &score_text(report.indicator_weight()))],
-        );
-        g.put(
-            (first_indicator, 0),
-            (g.row - 1, 0),
-            text(block),
-            Look::bold().edges(Edges::NoTop),
-        );
-    }
-
-    // ---------------- 总分
-    g.span(0, 5, text(l("total", "总分")), Look::bold());
-    let weights = Some(crate::template_data::total_weight(report));
-    let total_weight = pattern_format(&l("total_weight_format", "{}"), &score_format(weights));
-    g.at(6, number(weights), Look::number(total_weight));
-    let total_score = pattern_format(&l("total_score_format", "{}"), &score_format(report.total));
-    g.at(7, number(report.total), Look::number(total_score));
-    g.at(8, Value::Blank, Look::text());
-    g.min_height(22.0);
-    g.row += 1;
-
-    // ---------------- signature line, only when something is filled in
-    let sig = &project.signature;
-    if [&sig.filler, &sig.phone, &sig.date, &sig.leader]
-        .iter()
-        .any(|s| !s.is_empty())
-    {
-        let part = |key: &str, default: &str, value: &str| format!("{}：{value}", l(key, default));
-        g.span(
-            0,
-            2,
-            text(part("filler", "填表人", &sig.filler)),
-            Look::plain(H::Left),
-        );
-        g.span(
-            3,
-            4,
-            text(part("phone", "联系电话", &sig.phone)),
-            Look::plain(H::Left),
-        );
-        g.span(
-            5,
-            6,
-            text(part("date", "填报日期", &sig.date)),
-            Look::plain(H::Left),
-        );
-        g.span(
-            7,
-            last,
-            text(part("leader", "单位负责人", &sig.leader)),
-            Look::plain(H::Left),
-        );
-        g.min_height(24.0);
-        g.row += 1;
-    }
-    Ok(g)
 }
 
 // ---------------------------------------------------------------- the 汇总表
@@ -1158,9 +703,11 @@ fn summary_grid(data: &serde_json::Value, draft: bool) -> Grid {
         // 序号 as the PDF prints it (the 项目序号): a whole number as a number, other text as text
         match decimal::parse(&s(&p["number"])).filter(|n| n.fract().is_zero()) {
             Some(n) => g.at(0, number(Some(n)), Look::number("0".into())),
-            None if s(&p["number"]).is_empty() => {
-                g.at(0, Value::Number(i as f64 + 1.0), Look::number("0".into()))
-            }
+            None if s(&p["number"]).is_empty() => g.at(
+                0,
+                Value::Number(Decimal::from(i + 1)),
+                Look::number("0".into()),
+            ),
             None => g.at(0, text(s(&p["number"])), Look::center()),
         }
         g.at(1, text(s(&p["name"])), Look::text());
@@ -1187,30 +734,21 @@ fn summary_grid(data: &serde_json::Value, draft: bool) -> Grid {
 
 // ---------------------------------------------------------------- saving
 
-fn xml_escape(s: &str) -> String {
-    cell_text(s)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// `docProps/core.xml` with a fixed date (the form's, else 2000-01-01), title and author.
-fn core_xml(title: &str, author: &str, date: Option<(i32, u8, u8)>) -> String {
+/// Title, author and a fixed date (the form's, else 2000-01-01) in place of the clock, so that
+/// equal input gives byte-identical files. Used for the form workbooks and `jixiao export`.
+pub fn fixed_properties(
+    title: &str,
+    author: &str,
+    date: Option<(i32, u8, u8)>,
+) -> Result<DocProperties, WorkbookError> {
     let (y, m, d) = date.unwrap_or((2000, 1, 1));
-    let stamp = format!("{y:04}-{m:02}-{d:02}T00:00:00Z");
-    let (title, author) = (xml_escape(title), xml_escape(author));
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
-         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
-         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
-         <dc:title>{title}</dc:title><dc:creator>{author}</dc:creator>\
-         <cp:lastModifiedBy>{author}</cp:lastModifiedBy>\
-         <dcterms:created xsi:type=\"dcterms:W3CDTF\">{stamp}</dcterms:created>\
-         <dcterms:modified xsi:type=\"dcterms:W3CDTF\">{stamp}</dcterms:modified>\
-         </cp:coreProperties>"
-    )
+    let year = u16::try_from(y).unwrap_or(2000);
+    let stamp =
+        ExcelDateTime::from_ymd(year, m, d).or_else(|_| ExcelDateTime::from_ymd(2000, 1, 1))?;
+    Ok(DocProperties::new()
+        .set_title(cell_text(title))
+        .set_author(cell_text(author))
+        .set_creation_datetime(&stamp))
 }
 
 /// "A1"-style reference of a zero-based cell.
@@ -1225,25 +763,49 @@ fn cell_ref(row: u32, col: u16) -> String {
     format!("{letters}{}", row + 1)
 }
 
-/// `<mergeCells>` for a sheet part, placed right after `</sheetData>` as the schema orders it.
-fn add_merges(xml: &str, merges: &[(u32, u16, u32, u16)]) -> Result<String, String> {
-    if merges.is_empty() {
-        return Ok(xml.to_string());
+/// A sheet name as a formula writes it: quoted, apostrophes doubled.
+fn quoted_sheet(name: &str) -> String {
+    format!("'{}'", name.replace('\'', "''"))
+}
+
+/// The computed cells of a sheet as reference lists (`'表'!$H$8,'表'!$H$20:$H$31`), runs of
+/// rows in one column joined, each list short enough for Excel's name manager.
+fn computed_references(sheet: &str, cells: &[(u32, u16)]) -> Vec<String> {
+    let mut sorted = cells.to_vec();
+    sorted.sort_by_key(|&(r, c)| (c, r));
+    let mut areas: Vec<(u32, u16, u32)> = Vec::new();
+    for (r, c) in sorted {
+        match areas.last_mut() {
+            Some((_, col, last)) if *col == c && *last + 1 == r => *last = r,
+            _ => areas.push((r, c, r)),
+        }
     }
-    let mut element = format!("<mergeCells count=\"{}\">", merges.len());
-    for &(r0, c0, r1, c1) in merges {
-        element.push_str(&format!(
-            "<mergeCell ref=\"{}:{}\"/>",
-            cell_ref(r0, c0),
-            cell_ref(r1, c1)
-        ));
+    let sheet = quoted_sheet(sheet);
+    let absolute = |r: u32, c: u16| {
+        let a = cell_ref(r, c);
+        let split = a.find(|ch: char| ch.is_ascii_digit()).unwrap_or(a.len());
+        format!("${}${}", &a[..split], &a[split..])
+    };
+    let mut lists: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for (r0, c, r1) in areas {
+        let area = if r0 == r1 {
+            format!("{sheet}!{}", absolute(r0, c))
+        } else {
+            format!("{sheet}!{}:{}", absolute(r0, c), absolute(r1, c))
+        };
+        if !current.is_empty() && current.len() + area.len() > 1000 {
+            lists.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(',');
+        }
+        current.push_str(&area);
     }
-    element.push_str("</mergeCells>");
-    let at = ["</sheetData>", "<sheetData/>"]
-        .iter()
-        .find_map(|tag| xml.find(tag).map(|i| i + tag.len()))
-        .ok_or("工作表缺少 sheetData")?;
-    Ok(format!("{}{element}{}", &xml[..at], &xml[at..]))
+    if !current.is_empty() {
+        lists.push(current);
+    }
+    lists
 }
 
 fn save(
@@ -1251,60 +813,32 @@ fn save(
     title: &str,
     author: &str,
     date: Option<(i32, u8, u8)>,
+    marked: bool,
 ) -> Result<Vec<u8>, WorkbookError> {
     let mut workbook = Workbook::new();
+    let mut properties = fixed_properties(title, author, date)?;
+    if marked {
+        properties = properties.set_custom_property(MARKER_PROPERTY, env!("CARGO_PKG_VERSION"));
+    }
+    workbook.set_properties(&properties);
     for (name, grid) in &sheets {
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
         grid.write(sheet)?;
     }
-    let bytes = workbook.save_to_buffer()?;
-    let merges: Vec<&[(u32, u16, u32, u16)]> = sheets.iter().map(|(_, g)| &g.merges[..]).collect();
-    patch(&bytes, &merges, &core_xml(title, author, date))
-}
-
-/// Give an xlsx that rust_xlsxwriter 0.9 wrote a fixed `docProps/core.xml` — title, author and
-/// the given date (else 2000-01-01) in place of the clock — so that equal input gives
-/// byte-identical files (0.9 has no `DocProperties`). Used for the form workbooks; usable for
-/// any other workbook of the crate.
-pub fn fix_properties(
-    xlsx: &[u8],
-    title: &str,
-    author: &str,
-    date: Option<(i32, u8, u8)>,
-) -> Result<Vec<u8>, WorkbookError> {
-    patch(xlsx, &[], &core_xml(title, author, date))
-}
-
-/// Replace `docProps/core.xml` and add each sheet's merged ranges (`merges[i]` for sheet i + 1).
-fn patch(
-    xlsx: &[u8],
-    merges: &[&[(u32, u16, u32, u16)]],
-    core: &str,
-) -> Result<Vec<u8>, WorkbookError> {
-    let mut members = package::read(xlsx).map_err(WorkbookError::Package)?;
-    for m in &mut members {
-        if m.name == "docProps/core.xml" {
-            m.set_data(core.as_bytes().to_vec());
-            continue;
+    for (name, grid) in &sheets {
+        for (i, list) in computed_references(name, &grid.computed).iter().enumerate() {
+            let local = match i {
+                0 => COMPUTED_NAME.to_string(),
+                n => format!("{COMPUTED_NAME}_{}", n + 1),
+            };
+            workbook.define_name(
+                format!("{}!{local}", quoted_sheet(name)),
+                &format!("={list}"),
+            )?;
         }
-        let Some(index) = m
-            .name
-            .strip_prefix("xl/worksheets/sheet")
-            .and_then(|s| s.strip_suffix(".xml"))
-            .and_then(|s| s.parse::<usize>().ok())
-        else {
-            continue;
-        };
-        let Some(ranges) = merges.get(index.wrapping_sub(1)).filter(|r| !r.is_empty()) else {
-            continue;
-        };
-        let xml = String::from_utf8(m.data().map_err(WorkbookError::Package)?)
-            .map_err(|e| WorkbookError::Package(e.to_string()))?;
-        let xml = add_merges(&xml, ranges).map_err(WorkbookError::Package)?;
-        m.set_data(xml.into_bytes());
     }
-    Ok(package::write(&members))
+    Ok(workbook.save_to_buffer()?)
 }
 
 #[cfg(test)]
@@ -1341,96 +875,40 @@ mod tests {
         assert_eq!(pattern_format("a\"{}", "0"), "\"a\"\\\"\"\"0");
     }
 
-    #[test]
-    fn typst_arguments() {
-        let src = "// source-rate: \"blank\" in a comment\n#let form(data) = standard-form(data, first-row: \"department\", merge-level2: false)";
-        assert_eq!(typst_arg(src, "first-row").as_deref(), Some("department"));
-        assert_eq!(typst_arg(src, "merge-level2").as_deref(), Some("false"));
-        assert_eq!(typst_arg(src, "source-rate"), None);
-        assert_eq!(typst_arg(src, "row"), None);
+    /// The parts of a saved workbook, as text.
+    fn parts(bytes: &[u8]) -> Vec<(String, String)> {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        (0..zip.len())
+            .map(|i| {
+                let mut f = zip.by_index(i).unwrap();
+                let mut data = Vec::new();
+                f.read_to_end(&mut data).unwrap();
+                (
+                    f.name().unwrap().to_string(),
+                    String::from_utf8_lossy(&data).into_owned(),
+                )
+            })
+            .collect()
     }
 
     #[test]
-    fn sheets_follow_the_print_options() {
-        let text = |form: &str, extra: &str| {
-            format!(
-                "year = 2024\nform = \"{form}\"\n[project]\nname = \"p\"\ndepartment = \"d\"\nimplementer = \"i\"\n[funds.fiscal]\nbudget = 100\nexecuted = 100\n[funds.carryover]\ninitial = 0\n[[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 80\n{extra}"
-            )
-        };
-        let grid = |form: &str, extra: &str| {
-            let checked =
-                crate::check_source("p.toml", &text(form, extra), &crate::Forms::builtin());
-            form_grid(&checked.reports[0], false).unwrap()
-        };
-        // (row of the label in column B, column) → the cell
-        let cell = |g: &Grid, label: &str, col: u16| {
-            let row = g
-                .cells
-                .iter()
-                .find(|c| c.col == 1 && matches!(&c.value, Value::Text(t) if t == label))
-                .map(|c| c.row)
-                .unwrap();
-            g.cells
-                .iter()
-                .find(|c| c.row == row && c.col == col)
-                .map(|c| {
-                    (
-                        match &c.value {
-                            Value::Text(t) => t.clone(),
-                            Value::Number(n) => n.to_string(),
-                            Value::Blank => String::new(),
-                        },
-                        c.look.num.clone().unwrap_or_default(),
-                    )
-                })
-                .unwrap()
-        };
-        let beijing = grid("beijing", "");
-        assert_eq!(cell(&beijing, "年度资金总额", 7), ("1".into(), "0%".into()));
-        assert_eq!(cell(&beijing, "其中：当年财政拨款", 7).0, "");
-        assert_eq!(cell(&beijing, "其中：当年财政拨款", 6).0, DASH);
-        let shanghai = grid("shanghai", "");
-        assert_eq!(cell(&shanghai, "上年结转资金", 3), ("0".into(), "0".into()));
-        assert_eq!(cell(&shanghai, "年度资金总额", 7).1, "0.00%");
-        // 总分's 分值 is Σ weights (80 + 10); every 二级 of 产出指标 when told to print them.
-        let g = grid(
-            "mof-2020",
-            "[print]\nunused_level2 = \"print\"\nunused_cells = \"slash\"\nsource_weight = \"weight\"",
-        );
-        let total = g
-            .cells
-            .iter()
-            .find(|c| matches!(&c.value, Value::Text(t) if t == "总分"))
-            .map(|c| c.row)
-            .unwrap();
-        let weight = g
-            .cells
-            .iter()
-            .find(|c| c.row == total && c.col == 6)
-            .unwrap();
-        assert!(matches!(weight.value, Value::Number(n) if n == 90.0));
-        assert_eq!(cell(&g, "其中：当年财政拨款", 6).0, "10");
-        for l2 in ["质量指标", "时效指标", "成本指标"] {
-            let row = g
-                .cells
-                .iter()
-                .find(|c| c.col == 2 && matches!(&c.value, Value::Text(t) if t == l2))
-                .map(|c| c.row)
-                .unwrap_or_else(|| panic!("{l2} row missing"));
-            let third = g.cells.iter().find(|c| c.row == row && c.col == 3).unwrap();
-            assert!(matches!(&third.value, Value::Text(t) if t == "/"));
-        }
-    }
-
-    #[test]
-    fn cell_references_and_merges() {
+    fn cell_references_and_computed_names() {
         assert_eq!(cell_ref(0, 0), "A1");
         assert_eq!(cell_ref(9, 25), "Z10");
         assert_eq!(cell_ref(0, 26), "AA1");
-        let xml = "<worksheet><sheetData><row/></sheetData><pageMargins/></worksheet>";
+        let cells = [(7, 7), (19, 7), (20, 7), (21, 7), (7, 8), (30, 7)];
         assert_eq!(
-            add_merges(xml, &[(0, 0, 0, 8)]).unwrap(),
-            "<worksheet><sheetData><row/></sheetData><mergeCells count=\"1\"><mergeCell ref=\"A1:I1\"/></mergeCells><pageMargins/></worksheet>"
+            computed_references("表'1", &cells),
+            ["'表''1'!$H$8,'表''1'!$H$20:$H$22,'表''1'!$H$31,'表''1'!$I$8"]
+        );
+        // A long list is cut into several names, none over Excel's limits.
+        let many: Vec<(u32, u16)> = (0..400).map(|r| (r * 2, 7)).collect();
+        let lists = computed_references("汇总", &many);
+        assert!(lists.len() > 1 && lists.iter().all(|l| l.len() <= 1100));
+        assert_eq!(
+            lists.iter().map(|l| l.split(',').count()).sum::<usize>(),
+            400
         );
     }
 
@@ -1457,10 +935,13 @@ weight = 90
         assert!(!report.has_errors(), "{:?}", report.problems);
         let bytes = form_workbook(report).unwrap();
         assert_eq!(bytes, form_workbook(report).unwrap());
-        let members = package::read(&bytes).unwrap();
+        let members = parts(&bytes);
         let part = |name: &str| {
-            let m = members.iter().find(|m| m.name == name).unwrap();
-            String::from_utf8(m.data().unwrap()).unwrap()
+            members
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, text)| text.clone())
+                .unwrap()
         };
         let strings = part("xl/sharedStrings.xml");
         assert!(
@@ -1468,33 +949,36 @@ weight = 90
             "{strings}"
         );
         let sheet = part("xl/worksheets/sheet1.xml");
-        assert!(!sheet.contains("<f>") && sheet.contains("<mergeCells count="));
-        for m in &members {
-            assert!(!m.data().unwrap().contains(&1u8), "{}", m.name);
+        assert!(sheet.contains("<mergeCells count="), "{sheet}");
+        // The only formulas are jixiao's own (SUM, ROUND), never the project's text.
+        assert!(!sheet.contains("HYPERLINK"), "{sheet}");
+        for (name, text) in &members {
+            assert!(!text.contains('\u{1}'), "{name}");
         }
         assert!(part("docProps/core.xml").contains("2000-01-01T00:00:00Z"));
+        let custom = part("docProps/custom.xml");
+        assert!(
+            custom.contains("name=\"jixiao\"") && custom.contains(env!("CARGO_PKG_VERSION")),
+            "{custom}"
+        );
     }
 
     #[test]
     fn any_workbook_gets_a_fixed_date() {
         let make = || {
             let mut workbook = Workbook::new();
-            workbook
-                .add_worksheet()
-                .write_number(0, 0, 1.5, &Format::new())
-                .unwrap();
-            let bytes = workbook.save_to_buffer().unwrap();
-            fix_properties(&bytes, "表", "单位", Some((2024, 3, 31))).unwrap()
+            workbook.set_properties(&fixed_properties("表", "单位", Some((2024, 3, 31))).unwrap());
+            workbook.add_worksheet().write_number(0, 0, 1.5).unwrap();
+            workbook.save_to_buffer().unwrap()
         };
         let first = make();
         std::thread::sleep(std::time::Duration::from_millis(1100));
         assert_eq!(first, make());
-        let members = package::read(&first).unwrap();
-        let core = members
-            .iter()
-            .find(|m| m.name == "docProps/core.xml")
-            .unwrap();
-        let core = String::from_utf8(core.data().unwrap()).unwrap();
+        let core = parts(&first)
+            .into_iter()
+            .find(|(n, _)| n == "docProps/core.xml")
+            .unwrap()
+            .1;
         assert!(core.contains("<dc:title>表</dc:title>") && core.contains("2024-03-31T00:00:00Z"));
     }
 

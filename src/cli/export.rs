@@ -18,13 +18,9 @@ pub fn run(args: &ExportArgs) -> CliResult {
                 .collect();
             (serde_json::to_string_pretty(&reports)? + "\n").into_bytes()
         }
-        // A fixed document date keeps the workbook byte-identical across runs.
-        ExportFormat::Xlsx => jixiao::export::xlsx(&checked.reports)
-            .map_err(|e| format!("无法生成 xlsx：{e}"))
-            .and_then(|xlsx| {
-                jixiao::workbook::fix_properties(&xlsx, "绩效自评计算结果", "", None)
-                    .map_err(|e| format!("无法生成 xlsx：{e}"))
-            })?,
+        ExportFormat::Xlsx => {
+            jixiao::export::xlsx(&checked.reports).map_err(|e| format!("无法生成 xlsx：{e}"))?
+        }
     };
     match &args.output {
         Some(path) => {

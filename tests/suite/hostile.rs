@@ -923,7 +923,7 @@ fn a_repeat_bomb_in_an_ods_file_is_refused_quickly() {
     let folder = Folder::new();
     let path = folder.path().join("bomb.ods");
     let mut zip = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
-    zip.start_file("content.xml", zip::write::FileOptions::default())
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default())
         .unwrap();
     zip.write_all(
         br#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="1048576"><table:table-cell table:number-columns-repeated="16384"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#,
