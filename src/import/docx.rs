@@ -41,6 +41,7 @@ pub fn read<R: Read + Seek>(
             document: true,
             cells: Vec::new(),
             notes: Vec::new(),
+            jixiao: None,
         },
         next_row: 0,
         paragraphs: 0,

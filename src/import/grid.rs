@@ -131,6 +131,9 @@ pub struct Cell {
     pub number: Option<Number>,
     /// Where the cell is, for messages: `Sheet1!B7`, `表2!C3`.
     pub addr: String,
+    /// A figure the program that wrote the workbook computed (jixiao marks its 执行率, 得分,
+    /// 总分 and summed cells): never read back as a figure the form states.
+    pub computed: bool,
 }
 
 impl Cell {
@@ -144,6 +147,7 @@ impl Cell {
             text: text.into(),
             number: None,
             addr,
+            computed: false,
         }
     }
 
@@ -203,6 +207,8 @@ pub struct Grid {
     /// What the reader could not take as it stood (a cell pointing at a missing string, an
     /// address that is not one), in Chinese, for the user: nothing is dropped silently.
     pub notes: Vec<String>,
+    /// The workbook was written by jixiao (`render --format xlsx`): its version.
+    pub jixiao: Option<String>,
 }
 
 impl Grid {

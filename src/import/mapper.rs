@@ -54,6 +54,35 @@ pub struct IndicatorLine {
     /// The form has a 实际完成值 column and this row's cell is blank (or a dash): written as
     /// `actual = ""`, a cell left empty, rather than left out (a missing field).
     pub actual_blank: bool,
+    /// 得分 as the workbook's writer (jixiao) computed it: not stated, only the clue to a
+    /// grade where `check` needs one.
+    pub computed_score: Option<Val>,
+}
+
+/// A figure the workbook's writer (jixiao) computed: read, never written as stated, and
+/// compared after the import with what jixiao computes from the imported inputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComputedCell {
+    pub what: Computed,
+    /// The value the cell holds.
+    pub value: Val,
+}
+
+/// Which computed figure a cell holds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Computed {
+    /// An amount of the 年度资金总额 row (`initial`, `budget`, `executed`): a sum.
+    FundsTotal(&'static str),
+    /// 执行率 of a fund row (its key).
+    Rate(&'static str),
+    /// 预算执行率得分.
+    FundsScore,
+    /// 得分 of the form's n-th indicator.
+    Score(usize),
+    /// 总分.
+    Total,
+    /// Σ分值 on the 总分 row.
+    TotalWeight,
 }
 
 /// A cell not mapped to any field, kept for the user.
@@ -97,6 +126,10 @@ pub struct FoundForm {
     pub unmapped: Vec<Unmapped>,
     /// Votes for the form ids whose labels were seen.
     pub votes: Vec<&'static str>,
+    /// The grid was written by jixiao (its version): see [`Computed`].
+    pub jixiao: Option<String>,
+    /// The figures jixiao computed, left out of the stated ones.
+    pub computed: Vec<ComputedCell>,
 }
 
 impl FoundForm {
@@ -231,6 +264,9 @@ enum Kind {
     Line,
     /// A figure: a trailing 分 is dropped ("10.00分" → "10.00").
     Figure,
+    /// A figure the form states (执行率, 得分, 总分), compared by `check` at its decimals: a
+    /// number is taken as the cell shows it (99.6296 shown `0.00%` states 99.63%).
+    Stated,
 }
 
 /// The value of a cell: a number as stored (a percentage as `86.18%`), text as written.
@@ -238,7 +274,7 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
     let mut note = None;
     let text = match &cell.number {
         Some(n) => {
-            let (text, shown) = if n.percent {
+            let (mut text, shown) = if n.percent {
                 match percent_text(&n.text) {
                     Some(p) => (format!("{p}%"), places(&p)),
                     None => (n.text.clone(), places(&n.text)),
@@ -261,6 +297,20 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
                 });
             }
             let mut notes = Vec::new();
+            let displayed = n
+                .shown_decimals
+                .filter(|_| kind == Kind::Stated)
+                .and_then(|d| Some((d, as_displayed(&text, d)?)));
+            if let Some((d, shown_text)) = &displayed {
+                // Zeros added say nothing; a value rounded to the display is told.
+                let number = |t: &str| crate::decimal::parse(t.trim_end_matches('%'));
+                if number(shown_text) != number(&text) {
+                    notes.push(format!(
+                        "单元格所存 {text}，按其显示的 {d} 位小数录作 {shown_text}"
+                    ));
+                }
+                text = shown_text.clone();
+            }
             if let Some(stored) = &n.stored {
                 notes.push(format!(
                     "单元格所存 {stored}，按 Excel 显示的 15 位有效数字读作 {}",
@@ -269,6 +319,7 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
             }
             if let Some(d) = n.shown_decimals
                 && shown > d
+                && displayed.is_none()
             {
                 notes.push(format!("单元格显示 {d} 位小数，照所存的值录入"));
             }
@@ -280,14 +331,15 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
         None => {
             let t = match kind {
                 Kind::Text => cell.text.trim().to_string(),
-                Kind::Line | Kind::Figure => one_line(&cell.text),
+                Kind::Line | Kind::Figure | Kind::Stated => one_line(&cell.text),
             };
             if is_dash(&key(&t)) {
                 return None;
             }
             // A formula error or a non-number where a figure belongs: left blank to fill, so
             // `check` asks for it once instead of reporting what follows from a bad number.
-            if kind == Kind::Figure && (is_error_value(&t) || t.starts_with('=')) {
+            let figure = matches!(kind, Kind::Figure | Kind::Stated);
+            if figure && (is_error_value(&t) || t.starts_with('=')) {
                 let why = if t.starts_with('=') {
                     format!("原表为公式“{t}”，文件中没有它的计算结果，已留空待填")
                 } else {
@@ -299,11 +351,7 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
                     addr: cell.addr.clone(),
                 });
             }
-            if kind == Kind::Figure {
-                strip_points(&t)
-            } else {
-                t
-            }
+            if figure { strip_points(&t) } else { t }
         }
     };
     if text.is_empty() {
@@ -314,6 +362,20 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
         note,
         addr: cell.addr.clone(),
     })
+}
+
+/// A number (`99.6296`, `99.6296%`) as a cell with `decimals` places shows it: rounded half away
+/// from zero, zeros added (`100` → `100.00`).
+fn as_displayed(text: &str, decimals: u32) -> Option<String> {
+    let (number, percent) = match text.strip_suffix('%') {
+        Some(n) => (n, "%"),
+        None => (text, ""),
+    };
+    let value = crate::decimal::parse(number)?;
+    Some(format!(
+        "{}{percent}",
+        crate::decimal::fixed(value, decimals)
+    ))
 }
 
 /// A spreadsheet error value (`#DIV/0!`, `#VALUE!`, `#REF!`, `#N/A`, …) or a number that is
@@ -674,7 +736,9 @@ pub fn scan(grid: &Grid) -> Scan {
             if let Some(b) = current.take() {
                 done.push(b.form);
             }
-            current = Some(Builder::new(&grid.name, row.row()));
+            let mut b = Builder::new(&grid.name, row.row());
+            b.form.jixiao.clone_from(&grid.jixiao);
+            current = Some(b);
         }
         let Some(b) = current.as_mut() else { continue };
         b.form.last_row = row.row().saturating_add(1);
@@ -1078,7 +1142,23 @@ fn fund_row(b: &mut Builder, row: &mut Row) {
         let Some(col) = column_of(&b.fund_cols, cell) else {
             continue;
         };
-        let v = value(cell, Kind::Figure);
+        if cell.computed {
+            row.used[i] = true;
+            let what = match col {
+                FundCol::Initial if key == "total" => Some(Computed::FundsTotal("initial")),
+                FundCol::Budget if key == "total" => Some(Computed::FundsTotal("budget")),
+                FundCol::Executed if key == "total" => Some(Computed::FundsTotal("executed")),
+                FundCol::Rate => Some(Computed::Rate(key)),
+                FundCol::Score if key == "total" => Some(Computed::FundsScore),
+                _ => None,
+            };
+            if let (Some(what), Some(value)) = (what, value(cell, Kind::Figure)) {
+                b.form.computed.push(ComputedCell { what, value });
+            }
+            continue;
+        }
+        let stated = matches!(col, FundCol::Rate | FundCol::Score);
+        let v = value(cell, if stated { Kind::Stated } else { Kind::Figure });
         row.used[i] = true;
         let Some(v) = v else { continue };
         match col {
@@ -1254,7 +1334,19 @@ fn indicator_row(b: &mut Builder, row: &mut Row) {
     let target = take(IndCol::Target, Kind::Line, row);
     let actual = take(IndCol::Actual, Kind::Line, row);
     let weight = take(IndCol::Weight, Kind::Figure, row);
-    let score = take(IndCol::Score, Kind::Figure, row);
+    let score_computed = cell_of(IndCol::Score).is_some_and(|i| row.cells[i].0.computed);
+    let score = take(IndCol::Score, Kind::Stated, row);
+    let (score, computed_score) = if score_computed {
+        (None, score)
+    } else {
+        (score, None)
+    };
+    if let Some(value) = &computed_score {
+        b.form.computed.push(ComputedCell {
+            what: Computed::Score(b.form.indicators.len()),
+            value: value.clone(),
+        });
+    }
     let reason = take(IndCol::Reason, Kind::Text, row);
     let note = take(IndCol::Note, Kind::Text, row);
     let not_applicable = [IndCol::Target, IndCol::Actual, IndCol::Weight]
@@ -1293,6 +1385,7 @@ fn indicator_row(b: &mut Builder, row: &mut Row) {
         note,
         not_applicable,
         actual_blank,
+        computed_score,
     });
 }
 
@@ -1306,12 +1399,24 @@ fn total_row(b: &mut Builder, row: &mut Row) {
             row.used[i] = true;
             continue;
         }
+        if cell.computed {
+            row.used[i] = true;
+            let what = match column_of(&b.ind_cols, cell) {
+                Some(IndCol::Score) => Some(Computed::Total),
+                Some(IndCol::Weight) => Some(Computed::TotalWeight),
+                _ => None,
+            };
+            if let (Some(what), Some(value)) = (what, value(cell, Kind::Figure)) {
+                b.form.computed.push(ComputedCell { what, value });
+            }
+            continue;
+        }
         match column_of(&b.ind_cols, cell) {
             Some(IndCol::Score) if b.form.total.is_none() => {
                 if cell.text.trim_end().ends_with('分') {
                     b.form.votes.push("xinjiang");
                 }
-                b.form.total = value(cell, Kind::Figure);
+                b.form.total = value(cell, Kind::Stated);
                 row.used[i] = true;
             }
             Some(IndCol::Weight) => {
@@ -1329,10 +1434,12 @@ fn total_row(b: &mut Builder, row: &mut Row) {
         }
     }
     // No 得分 column to go by: the last number of the row is the total.
+    let computed_total = b.form.computed.iter().any(|c| c.what == Computed::Total);
     if b.form.total.is_none()
+        && !computed_total
         && let Some(&i) = candidates.last()
     {
-        b.form.total = value(row.cells[i].0, Kind::Figure);
+        b.form.total = value(row.cells[i].0, Kind::Stated);
         row.used[i] = true;
         if candidates.len() == 2 && weights.is_none() {
             weights = value(row.cells[candidates[0]].0, Kind::Figure).map(|v| v.text);
@@ -1494,5 +1601,39 @@ mod tests {
         assert_eq!(scientific("-0.00125"), "-1.25E-3");
         assert_eq!(one_line("≥4000 家\n(次)"), "≥4000 家(次)");
         assert_eq!(one_line("Line\nTwo"), "Line Two");
+    }
+
+    /// A stated figure is what the cell shows (its number format), an input what it stores.
+    #[test]
+    fn stated_figures_as_displayed() {
+        use super::super::grid::Number;
+        let cell = |stored: &str, percent: bool, shown: Option<u32>| {
+            let mut c = Cell::text(0, 0, stored, "S!H8".into());
+            c.number = Number::from_text(stored, percent, shown);
+            c
+        };
+        let rate = value(&cell("0.996296", true, Some(2)), Kind::Stated).unwrap();
+        assert_eq!(rate.text, "99.63%");
+        assert!(rate.note.unwrap().contains("单元格所存 99.6296%"));
+        // Zeros the format adds count (compared at 2 places), without a remark.
+        let score = value(&cell("10", false, Some(2)), Kind::Stated).unwrap();
+        assert_eq!((score.text.as_str(), score.note), ("10.00", None));
+        assert_eq!(
+            value(&cell("9.955", false, Some(2)), Kind::Stated)
+                .unwrap()
+                .text,
+            "9.96"
+        );
+        // General: as stored. An input keeps the stored digits, with a remark.
+        assert_eq!(
+            value(&cell("9.955", false, None), Kind::Stated)
+                .unwrap()
+                .text,
+            "9.955"
+        );
+        let amount = value(&cell("106.456", false, Some(2)), Kind::Figure).unwrap();
+        assert_eq!(amount.text, "106.456");
+        assert!(amount.note.unwrap().contains("照所存的值录入"));
+        assert_eq!(as_displayed("99.6296%", 0).as_deref(), Some("100%"));
     }
 }

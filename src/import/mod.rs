@@ -14,6 +14,7 @@ pub mod docx;
 pub mod grid;
 pub mod mapper;
 pub mod ods;
+mod stale;
 pub mod write;
 pub mod xls;
 pub mod xlsx;
@@ -640,6 +641,14 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
         outcome.folder_file.display(),
         plans.len()
     ));
+    // A workbook jixiao wrote: its computed cells against what the imported inputs now give.
+    let written: Vec<(PathBuf, &FoundForm)> = outputs
+        .iter()
+        .skip(1)
+        .map(|(p, _)| p.clone())
+        .zip(plans.iter().map(|p| p.form))
+        .collect();
+    outcome.notes.extend(stale::notes(&written, forms));
     Ok(outcome)
 }
 
@@ -664,9 +673,7 @@ mod tests {
         std::fs::copy("tests/fixtures/baotou.xls", dir.path().join("x.xls")).unwrap();
         let grids = read(&dir.path().join("x.xls")).unwrap();
         let mut book = rust_xlsxwriter::Workbook::new();
-        book.add_worksheet()
-            .write_string_only(0, 0, "项目名称")
-            .unwrap();
+        book.add_worksheet().write_string(0, 0, "项目名称").unwrap();
         std::fs::write(&disguised, book.save_to_buffer().unwrap()).unwrap();
         let inner = read(&disguised).unwrap();
         assert_eq!(inner[0].cells[0].text, "项目名称");
@@ -689,6 +696,7 @@ mod tests {
             document: false,
             cells,
             notes: Vec::new(),
+            jixiao: None,
         }
     }
 

@@ -96,6 +96,7 @@ fn sheet(table: Node, name: String, budget: &mut Budget) -> Result<Grid, String>
         document: false,
         cells,
         notes,
+        jixiao: None,
     })
 }
 

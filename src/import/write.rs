@@ -210,10 +210,21 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
     let form = plan.form;
     let mut s = String::new();
     let _ = writeln!(s, "# 由 jixiao import 导入：{}", comment_safe(&plan.origin));
-    let _ = writeln!(
-        s,
-        "# 数字照单元格所存的值写成字符串，百分比格式的单元格写作 \"86.18%\"；原表所印执行率、得分、总分照录为 rate、score、total，jixiao check 按所印小数位核对。"
-    );
+    match &form.jixiao {
+        Some(version) => {
+            let _ = writeln!(
+                s,
+                "# 该工作簿由 jixiao {} 生成：其中的执行率、得分、总分和年度资金总额是 jixiao 的计算结果，不作原表所印录入，jixiao check 按导入的金额和实际完成值重新计算；项目文件原先填写的得分照录为 score。",
+                comment_safe(version)
+            );
+        }
+        None => {
+            let _ = writeln!(
+                s,
+                "# 数字照单元格所存的值写成字符串，百分比格式的单元格写作 \"86.18%\"；原表所印执行率、得分、总分按单元格显示的小数位照录为 rate、score、total，jixiao check 按所印小数位核对。"
+            );
+        }
+    }
     let _ = writeln!(
         s,
         "# 年度、表样、金额单位、主管部门凡各表相同的，写在同目录的 jixiao.toml。\n"
@@ -353,7 +364,12 @@ pub fn project_file(plan: &Planned, shared: &Shared) -> String {
                 ),
             );
         }
-        val_line(&mut s, "score", &ind.score, "得分（原表所印）");
+        let stated = if form.jixiao.is_some() {
+            "得分（项目文件所填）"
+        } else {
+            "得分（原表所印）"
+        };
+        val_line(&mut s, "score", &ind.score, stated);
         val_line(&mut s, "reason", &ind.reason, "偏差原因分析及改进措施");
         val_line(&mut s, "note", &ind.note, "备注");
     }
@@ -399,7 +415,9 @@ fn inferred_grade(ind: &IndicatorLine, bands: [Decimal; 2]) -> Option<&'static s
     if ind.not_applicable {
         return None;
     }
-    let score = crate::decimal::parse(&ind.score.as_ref()?.text)?;
+    // In a workbook jixiao wrote, its computed 得分 is the clue (it came from the grade).
+    let printed = ind.score.as_ref().or(ind.computed_score.as_ref())?;
+    let score = crate::decimal::parse(&printed.text)?;
     let weight = crate::decimal::parse(&ind.weight.as_ref()?.text)?;
     if weight <= Decimal::ZERO || score < Decimal::ZERO {
         return None;

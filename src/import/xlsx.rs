@@ -10,6 +10,7 @@ use roxmltree::{Document, Node};
 
 use super::budget::Budget;
 use super::grid::{self, Cell, Grid, Number};
+use crate::workbook::{COMPUTED_NAME, MARKER_PROPERTY};
 
 /// Largest XML part read (a sheet of 10 000 rows is a few MB; this stops zip bombs).
 const PART_LIMIT: u64 = 256 * 1024 * 1024;
@@ -44,15 +45,17 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
         Some(text) => Styles::read(&parse_xml(&text, "styles.xml", budget)?),
         None => Styles::default(),
     };
+    let jixiao = marker(&mut zip)?;
+    let sheets: Vec<Node> = workbook
+        .descendants()
+        .filter(|n| n.has_tag_name_local("sheet"))
+        .collect();
+    let computed = computed_names(&workbook, &sheets);
     let mut grids = Vec::new();
     // Each part is read once: sheets pointing at one part (a workbook edited by hand) would
     // otherwise multiply the work. Part → (first sheet, the other sheets).
     let mut read_parts: HashMap<String, (String, Vec<String>)> = HashMap::new();
-    for (index, sheet) in workbook
-        .descendants()
-        .filter(|n| n.has_tag_name_local("sheet"))
-        .enumerate()
-    {
+    for (index, sheet) in sheets.iter().copied().enumerate() {
         let name = sheet
             .attribute("name")
             .map_or_else(|| format!("Sheet{}", index + 1), str::to_string);
@@ -73,7 +76,10 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
             continue;
         };
         let doc = parse_xml(&text, &target, budget)?;
-        grids.push(sheet_grid(&doc, name, &shared, &styles, date1904, budget)?);
+        let marked = computed.get(&index).map_or(&[][..], Vec::as_slice);
+        let mut grid = sheet_grid(&doc, name, &shared, &styles, date1904, marked, budget)?;
+        grid.jixiao.clone_from(&jixiao);
+        grids.push(grid);
     }
     let mut shared_parts: Vec<_> = read_parts
         .into_iter()
@@ -95,6 +101,111 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
         return Err("工作簿中没有工作表".to_string());
     }
     Ok(grids)
+}
+
+/// The version in the `jixiao` custom document property (`docProps/custom.xml`), if any.
+fn marker<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Option<String>, String> {
+    let Some(text) = part(zip, "docProps/custom.xml")? else {
+        return Ok(None);
+    };
+    // A few properties; a huge part is not a marker jixiao wrote.
+    if text.len() > 64 * 1024 {
+        return Ok(None);
+    }
+    // A damaged property part does not stop the import: the workbook is read as any other.
+    let Ok(doc) = Document::parse(&text) else {
+        return Ok(None);
+    };
+    Ok(doc
+        .descendants()
+        .filter(|n| n.has_tag_name_local("property"))
+        .find(|n| n.attribute("name") == Some(MARKER_PROPERTY))
+        .map(|n| {
+            n.descendants()
+                .filter(|c| c.is_text())
+                .filter_map(|c| c.text())
+                .collect::<String>()
+                .trim()
+                .chars()
+                .take(40)
+                .collect()
+        }))
+}
+
+/// A rectangle of cells: top, left, bottom, right (0-based, inclusive).
+type Area = (u32, u32, u32, u32);
+
+/// Per sheet (index in the workbook), the ranges named `jixiao_computed`: local to the sheet
+/// (`localSheetId`), or global with the sheet's name in each reference.
+fn computed_names(
+    workbook: &Document,
+    sheets: &[Node],
+) -> HashMap<usize, Vec<(u32, u32, u32, u32)>> {
+    let mut out: HashMap<usize, Vec<(u32, u32, u32, u32)>> = HashMap::new();
+    for n in workbook
+        .descendants()
+        .filter(|n| n.has_tag_name_local("definedName"))
+        .filter(|n| {
+            n.attribute("name").is_some_and(|name| {
+                name.strip_prefix(COMPUTED_NAME)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+            })
+        })
+    {
+        let local = n
+            .attribute("localSheetId")
+            .and_then(|v| v.parse::<usize>().ok());
+        let text = n.text().unwrap_or("");
+        for (sheet, range) in references(text) {
+            let index = local.or_else(|| {
+                sheets
+                    .iter()
+                    .position(|s| sheet.as_deref() == s.attribute("name"))
+            });
+            if let Some(i) = index {
+                out.entry(i).or_default().push(range);
+            }
+        }
+    }
+    out
+}
+
+/// The areas of a reference list (`'表 1'!$H$8,'表 1'!$H$20:$H$31`): the sheet named in each
+/// (quotes undone) and its corners.
+fn references(text: &str) -> Vec<(Option<String>, Area)> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in text.trim().trim_start_matches('=').chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            ',' if !quoted => parts.push(std::mem::take(&mut current)),
+            _ => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
+        .iter()
+        .filter_map(|part| {
+            let (sheet, area) = match part.rfind('!') {
+                Some(i) => (Some(&part[..i]), &part[i + 1..]),
+                None => (None, part.as_str()),
+            };
+            let sheet = sheet.map(|s| {
+                let s = s.trim();
+                s.strip_prefix('\'')
+                    .and_then(|s| s.strip_suffix('\''))
+                    .map_or_else(|| s.to_string(), |s| s.replace("''", "'"))
+            });
+            let (a, b) = area.split_once(':').unwrap_or((area, area));
+            let (r1, c1) = grid::parse_ref(a)?;
+            let (r2, c2) = grid::parse_ref(b)?;
+            Some((sheet, (r1.min(r2), c1.min(c2), r1.max(r2), c1.max(c2))))
+        })
+        .collect()
 }
 
 pub(super) trait LocalName {
@@ -411,8 +522,14 @@ fn sheet_grid(
     shared: &[String],
     styles: &Styles,
     date1904: bool,
+    computed: &[Area],
     budget: &mut Budget,
 ) -> Result<Grid, String> {
+    let is_computed = |row: u32, col: u32| {
+        computed
+            .iter()
+            .any(|&(r1, c1, r2, c2)| (r1..=r2).contains(&row) && (c1..=c2).contains(&col))
+    };
     let mut cells: Vec<Cell> = Vec::new();
     let root = doc.root_element();
     let Some(data) = root.children().find(|n| n.has_tag_name_local("sheetData")) else {
@@ -421,6 +538,7 @@ fn sheet_grid(
             document: false,
             cells,
             notes: Vec::new(),
+            jixiao: None,
         });
     };
     let mut notes = grid::Notes::default();
@@ -465,6 +583,12 @@ fn sheet_grid(
                 .find(|n| n.has_tag_name_local("f"))
                 .and_then(|f| f.text())
                 .filter(|f| !f.trim().is_empty());
+            let computed = is_computed(row_index, col);
+            // A computed cell saved without its result (by a program that does not calculate):
+            // it is left out anyway, nothing to fill.
+            if computed && value.is_empty() && formula.is_some() {
+                continue;
+            }
             if value.is_empty()
                 && let Some(f) = formula
                 && c.attribute("t") != Some("inlineStr")
@@ -547,6 +671,7 @@ fn sheet_grid(
             budget.cell(&addr, &text)?;
             let mut cell = Cell::text(row_index, col, text, addr);
             cell.number = number;
+            cell.computed = computed;
             cells.push(cell);
         }
     }
@@ -572,6 +697,7 @@ fn sheet_grid(
         document: false,
         cells,
         notes: notes.finish(),
+        jixiao: None,
     })
 }
 
@@ -610,6 +736,19 @@ mod tests {
             "xl/worksheets/s.xml"
         );
         assert_eq!(resolve("xl/", "../x.xml"), "x.xml");
+    }
+
+    #[test]
+    fn computed_cell_references() {
+        assert_eq!(
+            references("='表''1'!$H$8,'表''1'!$H$20:$H$22,Sheet1!B2"),
+            [
+                (Some("表'1".to_string()), (7, 7, 7, 7)),
+                (Some("表'1".to_string()), (19, 7, 21, 7)),
+                (Some("Sheet1".to_string()), (1, 1, 1, 1)),
+            ]
+        );
+        assert!(references("#REF!").is_empty());
     }
 
     #[test]

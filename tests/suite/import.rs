@@ -22,8 +22,8 @@ enum Value {
     Formatted(f64, &'static str),
 }
 
-/// A worksheet to build: cells and merged ranges (rust_xlsxwriter 0.9 has no merge_range, so
-/// the ranges are written into the sheet XML afterwards, as Excel writes them).
+/// A worksheet to build: cells and merged ranges (written into the sheet XML afterwards, as
+/// Excel writes them, so a merged range may hold cells of its own).
 struct Sheet {
     name: String,
     cells: Vec<(u32, u16, Value)>,
@@ -82,7 +82,7 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
             let mut f = zip.by_index(i).unwrap();
             let mut data = Vec::new();
             f.read_to_end(&mut data).unwrap();
-            (f.name().to_string(), data)
+            (f.name().unwrap().to_string(), data)
         })
         .collect()
 }
@@ -90,7 +90,7 @@ fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 fn rezip(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, data) in entries {
-        out.start_file(name.as_str(), zip::write::FileOptions::default())
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default())
             .unwrap();
         out.write_all(data).unwrap();
     }
@@ -104,10 +104,10 @@ fn xlsx(sheets: &[Sheet]) -> Vec<u8> {
         ws.set_name(&sheet.name).unwrap();
         for (r, c, v) in &sheet.cells {
             match v {
-                Value::Text(t) => ws.write_string_only(*r, *c, t).map(|_| ()),
-                Value::Number(n) => ws.write_number_only(*r, *c, *n).map(|_| ()),
+                Value::Text(t) => ws.write_string(*r, *c, t).map(|_| ()),
+                Value::Number(n) => ws.write_number(*r, *c, *n).map(|_| ()),
                 Value::Formatted(n, f) => ws
-                    .write_number(*r, *c, *n, &Format::new().set_num_format(f))
+                    .write_number_with_format(*r, *c, *n, &Format::new().set_num_format(*f))
                     .map(|_| ()),
             }
             .unwrap();

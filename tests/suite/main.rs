@@ -15,5 +15,6 @@ mod import;
 mod printing;
 mod properties;
 mod render;
+mod roundtrip;
 mod scoring_rules;
 mod workflows;
