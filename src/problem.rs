@@ -111,7 +111,7 @@ codes! {
     ScoreExceedsWeight = "score-exceeds-weight", Error, fatal: false,
         "填写的得分超出分值或为负";
     StatedScoreDiffers = "stated-score-differs", Warning, fatal: false,
-        "填写的得分与规则计算结果不同且未说明原因";
+        "填写的得分与规则计算结果不同（写了原因也报；消息写明 PDF 印所填的得分）";
     Overachieved = "overachieved", Warning, fatal: false,
         "实际完成值远超目标（默认 ≥130%）且未说明原因";
     SuspectScale = "suspect-scale", Warning, fatal: false,

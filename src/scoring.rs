@@ -142,18 +142,27 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
             );
         }
         match computed {
-            Some(c) if c != stated.value.normalize() && ind.reason.is_none() => problems.push(
-                Problem::new(
-                    Code::StatedScoreDiffers,
-                    ind.path("score"),
-                    format!(
-                        "填写的得分 {} 与按规则计算的 {} 不同，且未说明原因（reason）",
-                        stated.value.normalize(),
-                        c
-                    ),
-                )
-                .at(Some(stated.loc.clone())),
-            ),
+            // A reason explains a deviation, it does not make a figure that no longer follows
+            // from the actual right: always a warning (so `--strict` fails), naming the figure
+            // the PDF prints.
+            Some(c) if c != stated.value.normalize() => {
+                let stated_text = stated.value.normalize();
+                let why = if ind.reason.is_none() {
+                    "，且未说明原因（reason）"
+                } else {
+                    ""
+                };
+                problems.push(
+                    Problem::new(
+                        Code::StatedScoreDiffers,
+                        ind.path("score"),
+                        format!(
+                            "填写的得分 {stated_text} 与按规则计算的 {c} 不同{why}；PDF 印所填的 {stated_text}。若实际完成值已更新，请删去 score（按规则计为 {c}）或改正它"
+                        ),
+                    )
+                    .at(Some(stated.loc.clone())),
+                );
+            }
             None if method != Method::Qualitative => method = Method::Stated,
             _ => {}
         }

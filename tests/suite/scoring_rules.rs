@@ -421,7 +421,8 @@ fn stated_scores() {
         c.contains(&"stated-score-differs") && c.contains(&"missing-reason"),
         "{c:?}"
     );
-    // Explained by a reason: no warning.
+    // Explained by a reason: still a warning (the figure does not follow from the actual, so
+    // `--strict` fails), saying which figure the PDF prints — never silently kept.
     let (_, r) = score_of(
         "",
         &ind(
@@ -431,7 +432,13 @@ fn stated_scores() {
             "score = 85\nreason = \"目标设定偏低，扣分\"",
         ),
     );
-    assert!(codes(&r).is_empty(), "{:?}", codes(&r));
+    assert_eq!(codes(&r), ["stated-score-differs"]);
+    let p = &r.problems[0];
+    assert_eq!(p.severity, jixiao::problem::Severity::Warning);
+    assert_eq!(
+        p.message,
+        "填写的得分 85 与按规则计算的 90 不同；PDF 印所填的 85。若实际完成值已更新，请删去 score（按规则计为 90）或改正它"
+    );
 }
 
 #[test]
