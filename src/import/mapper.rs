@@ -297,13 +297,19 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
                 });
             }
             let mut notes = Vec::new();
+            // A non-zero figure the format would show as 0 is kept as stored: the display hides
+            // it rather than states it.
+            let number = |t: &str| crate::decimal::parse(t.trim_end_matches('%'));
             let displayed = n
                 .shown_decimals
                 .filter(|_| kind == Kind::Stated)
-                .and_then(|d| Some((d, as_displayed(&text, d)?)));
+                .and_then(|d| Some((d, as_displayed(&text, d)?)))
+                .filter(|(_, shown)| {
+                    number(shown).is_none_or(|v| !v.is_zero())
+                        || number(&text).is_some_and(|v| v.is_zero())
+                });
             if let Some((d, shown_text)) = &displayed {
                 // Zeros added say nothing; a value rounded to the display is told.
-                let number = |t: &str| crate::decimal::parse(t.trim_end_matches('%'));
                 if number(shown_text) != number(&text) {
                     notes.push(format!(
                         "单元格所存 {text}，按其显示的 {d} 位小数录作 {shown_text}"
@@ -1635,5 +1641,8 @@ mod tests {
         assert_eq!(amount.text, "106.456");
         assert!(amount.note.unwrap().contains("照所存的值录入"));
         assert_eq!(as_displayed("99.6296%", 0).as_deref(), Some("100%"));
+        // Never a non-zero figure made 0 by its display.
+        let tiny = value(&cell("0.0000001", true, Some(2)), Kind::Stated).unwrap();
+        assert_eq!(tiny.text, "0.00001%");
     }
 }
