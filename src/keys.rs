@@ -287,7 +287,8 @@ fn label_advice(
             _ => format!("在 {here} 中"),
         };
         let write = match kind.child(k) {
-            Some(_) => format!("[{}]", join(path, k)),
+            Some(Child::Table(_)) => format!("[{}] ", join(path, k)),
+            Some(Child::List(_)) => format!("[[{}]] ", join(path, k)),
             None => format!("{k}（{within}写 {k} = …）"),
         };
         return Some((
@@ -505,7 +506,7 @@ mod tests {
         assert_eq!(u[0].meant.as_deref(), Some("funds.reason"));
         assert_eq!(u[1].meant.as_deref(), Some("funds.fiscal"));
         assert!(
-            u[1].message.contains("请写作 [funds.fiscal](form label"),
+            u[1].message.contains("请写作 [funds.fiscal] (form label"),
             "{}",
             u[1].message
         );
@@ -562,6 +563,11 @@ mod tests {
             bare_key_advice(text, 7)
         );
         assert_eq!(bare_key_advice("名字 = 1\n", 0), None);
+        assert_eq!(
+            bare_key_advice("year = 2024\n[[绩效指标]]\n", 14).unwrap(),
+            "“绩效指标”是表上的栏目名，不是 jixiao 的键：请写作 [[indicators]] (form label, write \
+             `indicators`)"
+        );
     }
 
     #[test]

@@ -44,6 +44,15 @@ const LABELS: &[(Block, &str, How, &[&str])] = &[
     (File, "total", Exact, &["总分", "自评总分", "合计得分"]),
     (File, "grade", Exact, &["评价等级", "等级", "自评等级"]),
     (File, "form", Exact, &["表样"]),
+    (File, "project", Exact, &["项目基本信息", "基本信息"]),
+    (File, "funds", Exact, &["项目资金", "资金", "预算执行情况"]),
+    (File, "goals", Exact, &["年度总体目标", "总体目标"]),
+    (
+        File,
+        "indicators",
+        Exact,
+        &["绩效指标", "年度绩效指标", "年度绩效指标完成情况"],
+    ),
     (Project, "name", Exact, &["项目名称"]),
     (
         Project,
