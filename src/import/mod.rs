@@ -378,6 +378,20 @@ fn form_reason(id: &str, given: bool) -> String {
     clue.to_string()
 }
 
+/// A form of a workbook jixiao wrote whose computed cells are no longer named (a program
+/// dropped the `jixiao_computed` names): its 执行率, 得分 and 总分 are read as stated, which the
+/// user must know.
+fn lost_marks(form: &FoundForm) -> Option<String> {
+    let version = form.jixiao.as_deref()?;
+    let has_figures = !form.funds.is_empty() || !form.indicators.is_empty();
+    (form.computed.is_empty() && has_figures).then(|| {
+        format!(
+            "工作簿由 jixiao {} 生成，但标出计算单元格的名称 jixiao_computed 已不在（另存时被删去）：执行率、得分、总分只能当作原表所印读入，若改过金额或实际完成值，请删去导入文件中的 rate、score、total 再检查",
+            write::comment_safe(version)
+        )
+    })
+}
+
 /// Import `files` into one folder. Inputs that cannot be read are reported in
 /// [`Outcome::failed`] while the others are imported; nothing is written when no form is found
 /// or an output exists (without `force`).
@@ -483,6 +497,12 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
                     continue;
                 }
                 count += 1;
+                if let Some(note) = lost_marks(&form) {
+                    outcome.notes.push(format!(
+                        "警告：{where_}第 {}–{} 行：{note}",
+                        form.first_row, form.last_row
+                    ));
+                }
                 found.push((index, form, grid.document));
             }
         }
@@ -793,6 +813,37 @@ mod tests {
             成本指标\t经济成本指标\t成本\t≤10万元\t10万元\t10\t10\n\
             总分\t\t\t\t\t10\t10");
         assert_eq!(choose_form(&f, &forms).0, "beijing");
+    }
+
+    #[test]
+    fn a_jixiao_workbook_that_lost_its_names_is_told() {
+        let mut g = grid(
+            "项目名称\tX\n\
+            一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\n\
+            产出指标\t数量指标\t人数\t≥10人\t9人\t10\t9\n\
+            总分\t\t\t\t\t10\t9",
+        );
+        assert_eq!(
+            lost_marks(&mapper::scan(&g).forms[0]),
+            None,
+            "a published form"
+        );
+        g.jixiao = Some("0.1.0".into());
+        let note = lost_marks(&mapper::scan(&g).forms[0]).unwrap();
+        assert!(note.contains("jixiao_computed 已不在"), "{note}");
+        // Marked: the score is computed, nothing to tell.
+        g.cells
+            .iter_mut()
+            .find(|c| c.text == "9" && c.col == 6)
+            .unwrap()
+            .computed = true;
+        let form = &mapper::scan(&g).forms[0];
+        assert_eq!(lost_marks(form), None);
+        assert_eq!(form.indicators[0].score, None);
+        assert_eq!(
+            form.indicators[0].computed_score.as_ref().unwrap().text,
+            "9"
+        );
     }
 
     #[test]
