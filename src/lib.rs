@@ -39,6 +39,7 @@ pub mod target;
 pub mod template_data;
 pub mod workbook;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use forms::Forms;
@@ -54,22 +55,38 @@ pub struct Checked {
 
 /// Parse, validate and score project files or folders (`jixiao check`).
 pub fn check(paths: &[PathBuf], forms: &Forms) -> Result<Checked, LoadError> {
-    let files = load::discover(paths)?;
+    check_within(paths, None, forms)
+}
+
+/// [`check`], with the search for a parent's `jixiao.toml` bounded by `root` for every file
+/// (`diff` with a path filter: the filter selects projects, the folder defaults above them
+/// still apply). Without `root`, a folder named in `paths` bounds the search for its files.
+pub fn check_within(
+    paths: &[PathBuf],
+    root: Option<&Path>,
+    forms: &Forms,
+) -> Result<Checked, LoadError> {
+    let found = load::discover_all(paths)?;
     let mut sources = Sources::default();
     let mut loader = load::Loader::default();
-    let mut loaded = Vec::with_capacity(files.len());
-    // Folders named on the command line, looked at once: each file's own folders are looked
-    // up in them, so that thousands of file arguments stay linear.
-    let folders: std::collections::HashSet<&Path> = paths
+    let mut loaded = Vec::with_capacity(found.len());
+    // The folders named on the command line, looked up per ancestor: linear in the number of
+    // files however many paths are given.
+    let folders: HashSet<&Path> = paths
         .iter()
         .filter(|p| p.is_dir())
         .map(PathBuf::as_path)
         .collect();
-    for path in &files {
-        // The folder named on the command line bounds the search for a parent's jixiao.toml:
-        // the deepest one holding the file.
-        let root = path.ancestors().skip(1).find(|a| folders.contains(a));
-        loaded.push(loader.load(&mut sources, path, root));
+    for entry in &found {
+        let path = &entry.path;
+        if let Some(message) = &entry.unreadable {
+            loaded.push(load::LoadedProject::unreadable(&mut sources, path, message));
+            continue;
+        }
+        // The folder named on the command line bounds the search for a parent's jixiao.toml
+        // (the innermost one that holds the file).
+        let bound = root.or_else(|| path.ancestors().skip(1).find(|a| folders.contains(a)));
+        loaded.push(loader.load(&mut sources, path, bound));
     }
     let reports = loaded
         .iter()

@@ -1,6 +1,6 @@
 //! Finding and parsing input files: a project file, or a folder of them with its `jixiao.toml`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::problem::{Code, Problem};
@@ -14,7 +14,7 @@ pub const FOLDER_FILE: &str = "jixiao.toml";
 pub enum LoadError {
     #[error("找不到文件或文件夹：{0} (not found)")]
     NotFound(PathBuf),
-    #[error("无法读取 {path}：{source} (cannot read)")]
+    #[error("无法读取 {}：{} (cannot read)", path.display(), describe_read(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -22,55 +22,87 @@ pub enum LoadError {
     },
     #[error("文件夹 {0} 中没有项目文件（*.toml，jixiao.toml 除外）(no project files)")]
     NoProjects(PathBuf),
+    /// A file or folder of a folder that cannot be read (for commands that need every file).
+    #[error("{0}")]
+    Unreadable(String),
+}
+
+/// One entry [`discover_all`] found: a project file, or an entry that looks like one (or a
+/// subfolder) but cannot be read, with the Chinese reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    pub unreadable: Option<String>,
 }
 
 /// Expand the command-line paths into project files: a file stays; a folder gives its `*.toml`
 /// files (except `jixiao.toml`) and those of its subfolders (a department with its sub-units),
-/// sorted by path. Hidden entries (`.git`, macOS `._a.toml`) are skipped.
+/// sorted by path. Hidden entries (`.git`, macOS `._a.toml`) are skipped. Any entry that cannot
+/// be read (a dangling symlink, a pipe, an unreadable subfolder) is an error here; `check`
+/// reports each one instead, with [`discover_all`].
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
+    let found = discover_all(paths)?;
+    if let Some(message) = found.iter().find_map(|f| f.unreadable.clone()) {
+        return Err(LoadError::Unreadable(message));
+    }
+    Ok(found.into_iter().map(|f| f.path).collect())
+}
+
+/// [`discover`], keeping each entry that cannot be read, with its reason, in path order, so it
+/// is reported as a problem of its own and the rest are still checked: nothing is left out
+/// without a word.
+pub fn discover_all(paths: &[PathBuf]) -> Result<Vec<Found>, LoadError> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => LoadError::NotFound(path.clone()),
-            _ => LoadError::Io {
-                path: path.clone(),
-                source,
-            },
-        })?;
-        if meta.is_dir() {
+        // A path that is not there is a usage error; one that is there but cannot be read (a
+        // dangling link, a loop, a pipe) is reported like such a file of a folder.
+        if path
+            .symlink_metadata()
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+        {
+            return Err(LoadError::NotFound(path.clone()));
+        }
+        if path.is_dir() {
             let mut found = Vec::new();
             let mut visited = std::collections::HashSet::new();
             walk(path, &mut found, &mut visited, 0)?;
             if found.is_empty() {
                 return Err(LoadError::NoProjects(path.clone()));
             }
-            found.sort();
+            found.sort_by(|a: &Found, b: &Found| a.path.cmp(&b.path));
             files.extend(found);
         } else {
-            files.push(path.clone());
+            files.push(Found {
+                path: path.clone(),
+                unreadable: not_readable(path),
+            });
         }
     }
-    // One project once, however it was reached (a file symlink, `check x.toml dir/`): a bundle
-    // must not count it twice in its totals.
-    // A real file wins over a symlink to it, so the project keeps its own name. Each file is
-    // resolved once.
-    let resolved: Vec<(PathBuf, PathBuf, bool)> = files
+    Ok(dedup(files))
+}
+
+/// One project once, however it was reached (a file symlink, `check x.toml dir/`): a bundle
+/// must not count it twice in its totals. A real file wins over a symlink to it, so the project
+/// keeps its own name. Each file is resolved once.
+fn dedup(files: Vec<Found>) -> Vec<Found> {
+    let resolved: Vec<(Found, PathBuf, bool)> = files
         .into_iter()
         .map(|f| {
-            let canonical = f.canonicalize().unwrap_or_else(|_| f.clone());
+            let canonical = f.path.canonicalize().unwrap_or_else(|_| f.path.clone());
             let link = f
+                .path
                 .symlink_metadata()
                 .is_ok_and(|m| m.file_type().is_symlink());
             (f, canonical, link)
         })
         .collect();
-    let mut seen: std::collections::HashSet<&PathBuf> = resolved
+    let mut seen: HashSet<&PathBuf> = resolved
         .iter()
         .filter(|(_, _, link)| !link)
         .map(|(_, c, _)| c)
         .collect();
-    let mut kept_real = std::collections::HashSet::new();
-    let files: Vec<PathBuf> = resolved
+    let mut kept_real = HashSet::new();
+    resolved
         .iter()
         .filter(|(_, c, link)| {
             if *link {
@@ -80,8 +112,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, LoadError> {
             }
         })
         .map(|(f, _, _)| f.clone())
-        .collect();
-    Ok(files)
+        .collect()
 }
 
 /// Deepest folder nesting followed (guards against symlink loops).
@@ -89,19 +120,37 @@ const MAX_DEPTH: usize = 16;
 
 fn walk(
     dir: &Path,
-    found: &mut Vec<PathBuf>,
-    visited: &mut std::collections::HashSet<PathBuf>,
+    found: &mut Vec<Found>,
+    visited: &mut HashSet<PathBuf>,
     depth: usize,
 ) -> Result<(), LoadError> {
     // Each real folder once: symlinks that loop back (`l → .`) are followed no further.
     if !visited.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())) {
         return Ok(());
     }
-    let entries = std::fs::read_dir(dir).map_err(|source| LoadError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries.flatten() {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        // The folder named on the command line must be readable; a subfolder that is not is
+        // reported in its place, and the others are checked.
+        Err(source) if depth == 0 => {
+            return Err(LoadError::Io {
+                path: dir.to_path_buf(),
+                source,
+            });
+        }
+        Err(e) => {
+            found.push(unreadable_folder(dir, &e));
+            return Ok(());
+        }
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                found.push(unreadable_folder(dir, &e));
+                continue;
+            }
+        };
         let path = entry.path();
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
         if hidden {
@@ -110,15 +159,110 @@ fn walk(
         if path.is_dir() {
             if depth < MAX_DEPTH {
                 walk(&path, found, visited, depth + 1)?;
+            } else {
+                found.push(Found {
+                    unreadable: Some(format!(
+                        "文件夹 {} 嵌套超过 {MAX_DEPTH} 层，其中的文件未检查；请把项目文件放在较浅的文件夹中 (folder nested too deep)",
+                        path.display()
+                    )),
+                    path,
+                });
             }
         } else if path.extension().is_some_and(|e| e == "toml")
             && path.file_name().is_some_and(|n| n != FOLDER_FILE)
-            && path.is_file()
         {
-            found.push(path);
+            // A project file that cannot be read (a dangling symlink, a pipe) is named, not
+            // left out.
+            let unreadable = not_readable(&path);
+            found.push(Found { path, unreadable });
         }
     }
     Ok(())
+}
+
+/// ELOOP: too many levels of symbolic links (`ErrorKind::FilesystemLoop` is not stable).
+fn is_loop(e: &std::io::Error) -> bool {
+    const ELOOP: i32 = if cfg!(any(
+        target_os = "macos",
+        target_os = "ios",
+        target_os = "freebsd"
+    )) {
+        62
+    } else {
+        40
+    };
+    cfg!(unix) && e.raw_os_error() == Some(ELOOP)
+}
+
+/// A read error in Chinese ([`crate::output::describe_io`] speaks of writing).
+fn describe_read(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            "没有读取权限（请检查它的权限设置）(permission denied)".to_string()
+        }
+        _ => crate::output::describe_io(e),
+    }
+}
+
+fn unreadable_folder(dir: &Path, e: &std::io::Error) -> Found {
+    Found {
+        path: dir.to_path_buf(),
+        unreadable: Some(format!(
+            "无法读取文件夹 {}：{}；其中的项目文件未检查 (cannot read folder)",
+            dir.display(),
+            describe_read(e)
+        )),
+    }
+}
+
+/// Why `path` cannot be read as an input file (a project file, a `jixiao.toml`), in the words
+/// every command uses (`check`, `watch`, `rollover`); `None` for a regular file within
+/// [`MAX_FILE_BYTES`]. The type is looked at before the file is opened, so a pipe or device is
+/// never opened (which could block for ever).
+pub fn not_readable(path: &Path) -> Option<String> {
+    let shown = path.display();
+    let link = match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Some(format!("找不到文件或文件夹：{shown} (not found)"));
+        }
+        Err(e) => {
+            return Some(format!("无法读取 {shown}：{}", describe_read(&e)));
+        }
+        Ok(meta) => meta.file_type().is_symlink(),
+    };
+    let meta = match std::fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if link && e.kind() == std::io::ErrorKind::NotFound => {
+            let target = std::fs::read_link(path).unwrap_or_default();
+            return Some(format!(
+                "{shown} 是失效的符号链接：它指向的 {} 不存在；请恢复该文件或删除这个链接 (dangling symlink)",
+                target.display()
+            ));
+        }
+        Err(e) if link && is_loop(&e) => {
+            return Some(format!(
+                "{shown} 是循环的符号链接（最终指回自己），不能读取；请删除或改正这个链接 (symlink loop)"
+            ));
+        }
+        Err(e) => {
+            return Some(format!("无法读取 {shown}：{}", describe_read(&e)));
+        }
+    };
+    if meta.is_dir() {
+        return Some(format!("{shown} 是文件夹，不是项目文件 (is a folder)"));
+    }
+    if !meta.is_file() {
+        return Some(format!(
+            "{shown} 不是普通文件（设备、管道或文件夹），不能作为项目文件读取 (not a regular file)"
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Some(format!(
+            "{shown} 有 {} 字节，超过项目文件的上限 {MAX_FILE_BYTES} 字节 (file too large)",
+            meta.len()
+        ));
+    }
+    None
 }
 
 /// Largest input file read (a project file is a few kilobytes).
@@ -126,33 +270,14 @@ pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Why a file's bytes could not be taken as text.
 fn read(path: &Path) -> Result<String, Problem> {
-    let unreadable = |message: String| Problem::new(Code::UnreadableFile, "", message);
-    match std::fs::metadata(path) {
-        Ok(meta) if !meta.is_file() => {
-            return Err(unreadable(format!(
-                "{} 不是普通文件（设备、管道或文件夹），不能作为项目文件读取",
-                path.display()
-            )));
-        }
-        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
-            return Err(unreadable(format!(
-                "{} 有 {} 字节，超过项目文件的上限 {} 字节",
-                path.display(),
-                meta.len(),
-                MAX_FILE_BYTES
-            )));
-        }
-        _ => {}
+    if let Some(message) = not_readable(path) {
+        return Err(Problem::new(Code::UnreadableFile, "", message));
     }
     let bytes = std::fs::read(path).map_err(|e| {
         Problem::new(
             Code::UnreadableFile,
             "",
-            format!(
-                "无法读取 {}：{}",
-                path.display(),
-                crate::output::describe_io(&e)
-            ),
+            format!("无法读取 {}：{}", path.display(), describe_read(&e)),
         )
     })?;
     String::from_utf8(bytes).map_err(|e| {
@@ -507,6 +632,8 @@ fn type_name(serde: &str) -> String {
 #[derive(Default)]
 pub struct Loader {
     folders: HashMap<PathBuf, Option<Parsed>>,
+    /// Which folder each read `jixiao.toml` belongs to, so it is found in constant time.
+    by_file: HashMap<FileId, PathBuf>,
 }
 
 /// A project file read together with its folder defaults.
@@ -516,6 +643,21 @@ pub struct LoadedProject {
     pub folder_problems: Vec<Problem>,
     /// [`Parsed::meant`] of the folder's `jixiao.toml`.
     pub folder_meant: Vec<String>,
+}
+
+impl LoadedProject {
+    /// An entry that could not be read at all: a report of its own, with the reason.
+    pub fn unreadable(sources: &mut Sources, path: &Path, message: &str) -> LoadedProject {
+        LoadedProject {
+            project: Parsed {
+                file: sources.add(path.to_path_buf(), String::new()),
+                raw: None,
+                problems: vec![Problem::new(Code::UnreadableFile, "", message)],
+            },
+            folder: None,
+            folder_problems: Vec::new(),
+        }
+    }
 }
 
 /// The nearest folder at or above `dir` (as written, so a relative path stops at the current
@@ -599,7 +741,10 @@ impl Loader {
                 } else {
                     candidate.join(FOLDER_FILE)
                 };
-                let parsed = folder_path.is_file().then(|| match read(&folder_path) {
+                // Anything there is read: a dangling link or a pipe named jixiao.toml is
+                // reported, not taken for "no folder defaults".
+                let present = folder_path.symlink_metadata().is_ok();
+                let parsed = present.then(|| match read(&folder_path) {
                     Ok(text) => {
                         let id = sources.add(folder_path.clone(), text);
                         parse(sources, id)
@@ -611,6 +756,9 @@ impl Loader {
                         meant: Vec::new(),
                     },
                 });
+                if let Some(p) = &parsed {
+                    self.by_file.insert(p.file, candidate.clone());
+                }
                 self.folders.insert(candidate.clone(), parsed);
             }
             if self.folders.get(&candidate).is_some_and(Option::is_some) {
@@ -623,11 +771,8 @@ impl Loader {
 
     /// The parsed folder defaults for a file id returned in [`LoadedProject::folder`].
     pub fn folder_raw(&self, id: FileId) -> Option<&RawFile> {
-        self.folders
-            .values()
-            .flatten()
-            .find(|p| p.file == id)
-            .and_then(|p| p.raw.as_ref())
+        let folder = self.by_file.get(&id)?;
+        self.folders.get(folder)?.as_ref()?.raw.as_ref()
     }
 }
 

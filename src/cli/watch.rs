@@ -35,11 +35,9 @@ pub fn run(args: &WatchArgs) -> CliResult {
     if path.is_dir() {
         return watch_folder(args);
     }
-    if !path.is_file() {
-        return Err(CliError::usage(format!(
-            "找不到项目文件：{} (not found)",
-            path.display()
-        )));
+    // In the words `check` uses for the same path (a pipe, a dangling link, a loop).
+    if let Some(message) = jixiao::load::not_readable(path) {
+        return Err(CliError::usage(message));
     }
     let options = RenderOptions::new(&args.layout, args.output.as_deref())?;
     let file = path.as_path();
