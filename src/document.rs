@@ -134,6 +134,18 @@ pub fn pdf_meta(report: &Report, date: Option<(i32, u8, u8)>, pdfa: bool) -> Pdf
 
 /// Parse "2022-03-31" (also "2022年3月31日", "2022/3/31") into a date.
 pub fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
+    let (y, m, d) = date_parts(text)?;
+    (d <= days_in_month(y, m)).then_some((y, m, d))
+}
+
+/// Why a date that reads as a year, a month and a day does not exist: "2023 年 2 月没有 29 日".
+pub fn impossible_date(text: &str) -> Option<String> {
+    let (y, m, d) = date_parts(text)?;
+    (d > days_in_month(y, m)).then(|| format!("{y} 年 {m} 月没有 {d} 日"))
+}
+
+/// Year, month (1–12) and day (1–31) of a date as written, not yet checked against the month.
+fn date_parts(text: &str) -> Option<(i32, u8, u8)> {
     let parts: Vec<&str> = text
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
@@ -142,6 +154,16 @@ pub fn parse_date(text: &str) -> Option<(i32, u8, u8)> {
     let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
     ((1900..=2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
         .then_some((y, m, d))
+}
+
+/// Days of month `m` of year `y` (Gregorian).
+fn days_in_month(y: i32, m: u8) -> u8 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Projects of a bundle in their printed order: `serial` (numeric where it is a number), then
@@ -349,5 +371,25 @@ mod tests {
         assert_eq!(parse_date("2022年3月31日"), Some((2022, 3, 31)));
         assert_eq!(parse_date("2022-13-01"), None);
         assert_eq!(parse_date("三月"), None);
+    }
+
+    #[test]
+    fn only_days_the_month_has_are_dates() {
+        assert_eq!(parse_date("2023-02-29"), None);
+        assert_eq!(parse_date("2024-02-29"), Some((2024, 2, 29)));
+        assert_eq!(parse_date("2000年2月29日"), Some((2000, 2, 29)));
+        assert_eq!(parse_date("1900-02-29"), None);
+        assert_eq!(parse_date("2025/4/31"), None);
+        assert_eq!(parse_date("2025-12-31"), Some((2025, 12, 31)));
+        assert_eq!(
+            impossible_date("2023-02-29").as_deref(),
+            Some("2023 年 2 月没有 29 日")
+        );
+        assert_eq!(
+            impossible_date("2025年11月31日").as_deref(),
+            Some("2025 年 11 月没有 31 日")
+        );
+        assert_eq!(impossible_date("2024-02-29"), None);
+        assert_eq!(impossible_date("三月"), None);
     }
 }

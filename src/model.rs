@@ -121,7 +121,8 @@ pub struct Funds {
 #[derive(Debug, Clone)]
 pub struct Tier {
     pub at_least: Field<String>,
-    pub score: Decimal,
+    /// With its place: a tier score above the indicator's weight is an error there.
+    pub score: Field<Decimal>,
 }
 
 #[derive(Debug, Clone)]
@@ -433,7 +434,16 @@ impl<'a> Builder<'a> {
     fn date(&mut self, v: &Spanned<NumText>, file: FileId, path: &str, what: &str) -> String {
         let field = self.literal(v, file);
         let text = field.value.trim();
-        if !text.is_empty() && crate::document::parse_date(text).is_none() {
+        if let Some(why) = crate::document::impossible_date(text) {
+            self.problems.push(
+                Problem::new(
+                    Code::ImpossibleDate,
+                    path,
+                    format!("{what}“{text}”不存在：{why}；请改正日期 (no such date)"),
+                )
+                .at(Some(field.loc.clone())),
+            );
+        } else if !text.is_empty() && crate::document::parse_date(text).is_none() {
             self.problems.push(
                 Problem::new(
                     Code::InvalidDate,
@@ -1049,10 +1059,7 @@ impl<'a> Builder<'a> {
                 ("分档得分", Suffix::Points),
                 MAX_WEIGHT,
             ) {
-                tiers.push(Tier {
-                    at_least,
-                    score: score.value,
-                });
+                tiers.push(Tier { at_least, score });
             }
         }
         tiers

@@ -140,6 +140,8 @@ codes! {
         "写在不起作用位置的字段（如 jixiao.toml 中的 total、grade），已忽略";
     InvalidDate = "invalid-date", Warning, fatal: false,
         "填报日期或汇编日期无法识别";
+    ImpossibleDate = "impossible-date", Error, fatal: false,
+        "填报日期或汇编日期不存在（如 2023-02-29：2023 年 2 月没有 29 日）";
     UnreadableFile = "unreadable-file", Error, fatal: true,
         "文件无法读取（权限等；退出码 2，其余文件照常检查）";
     NotUtf8 = "not-utf8", Error, fatal: true,

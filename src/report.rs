@@ -635,12 +635,12 @@ fn score_funds(
         }
     }
 
-    // An amount that could not be read is already an error at its cell; a rate or score from
-    // the rest would be wrong (and "全年预算数为 0" would blame the wrong thing).
+    // An amount that could not be read (or is negative) is already an error at its cell; a
+    // rate or score from the rest would be wrong (and "全年预算数为 0" would blame the wrong thing).
     let unreadable = problems.iter().any(|p| {
         matches!(
             p.kind,
-            Code::InvalidNumber | Code::NumberOutOfRange | Code::MissingField
+            Code::InvalidNumber | Code::NumberOutOfRange | Code::MissingField | Code::NegativeValue
         ) && p.field.starts_with("funds.")
             && !p.field.ends_with(".rate")
             && !p.field.ends_with(".score")

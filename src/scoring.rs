@@ -195,6 +195,27 @@ pub fn score_indicator(ind: &Indicator, policy: &Policy) -> Scored {
     }
 }
 
+/// Each `[[indicators.tiers]]` whose score is above the indicator's weight, as an error there.
+fn tiers_over_weight(ind: &Indicator, weight: Decimal) -> Vec<Problem> {
+    ind.tiers
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.score.value > weight)
+        .map(|(i, t)| {
+            Problem::new(
+                Code::ScoreExceedsWeight,
+                ind.path(&format!("tiers[{i}].score")),
+                format!(
+                    "分档得分 {} 超过该指标的分值 {}；请改正分档得分或分值",
+                    t.score.value.normalize(),
+                    weight.normalize()
+                ),
+            )
+            .at(Some(t.score.loc.clone()))
+        })
+        .collect()
+}
+
 /// The unrounded score the rules give, or `None` (with a problem) when they cannot decide.
 fn computed_score(
     ind: &Indicator,
@@ -202,6 +223,13 @@ fn computed_score(
     weight: Decimal,
     problems: &mut Vec<Problem>,
 ) -> (Option<Decimal>, Method) {
+    // A tier worth more than the indicator would be capped without a word: an error in the
+    // file, whatever the actual.
+    let over = tiers_over_weight(ind, weight);
+    if !over.is_empty() {
+        problems.extend(over);
+        return (None, Method::Tiers);
+    }
     let target_text = ind.target.as_ref().map_or("", |t| t.value.as_str());
     let actual_text = ind.actual.as_ref().map_or("", |t| t.value.as_str());
     let actual = target::parse(actual_text);
@@ -259,7 +287,7 @@ fn computed_score(
                 b_value >= bound_value
             };
             if reached {
-                return (Some(tier.score), Method::Tiers);
+                return (Some(tier.score.value), Method::Tiers);
             }
         }
         return (Some(Decimal::ZERO), Method::Tiers);

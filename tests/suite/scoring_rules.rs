@@ -391,6 +391,46 @@ fn tiers_first_reached_wins() {
     );
 }
 
+/// A tier worth more than the indicator's weight is an error at that tier's score, not a
+/// score silently capped at the weight (issue 16).
+#[test]
+fn a_tier_above_the_weight_is_an_error_where_it_is_written() {
+    let tiers = "tiers = [{ at_least = \"98%\", score = 95 }, { at_least = \"90%\", score = 60 }]\ntiers_text = \"≥98%得满分…\"";
+    let text = project("", &ind("数量指标", "≥98%", "99%", tiers));
+    let (s, r) = score_of("", &ind("数量指标", "≥98%", "99%", tiers));
+    assert_eq!(s, None, "no score from a tier the weight cannot hold");
+    let p = r
+        .problems
+        .iter()
+        .find(|p| p.code() == "score-exceeds-weight")
+        .unwrap_or_else(|| panic!("{:?}", codes(&r)));
+    assert_eq!(p.field, "indicators[0].tiers[0].score");
+    assert_eq!(
+        p.message,
+        "分档得分 95 超过该指标的分值 90；请改正分档得分或分值"
+    );
+    let span = p.loc.as_ref().expect("located").span.clone();
+    assert_eq!(&text[span], "95");
+    // Only that tier: the one below the weight is fine.
+    assert_eq!(codes(&r), ["score-exceeds-weight"]);
+}
+
+/// A negative budget is reported once, at its cell: no 执行率 from it, so no contradictory
+/// "执行数大于预算数" and "执行率低于 90%" after it (issue 16).
+#[test]
+fn a_negative_amount_gives_only_its_own_error() {
+    let text = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"x\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    )
+    .replace("budget = 100", "budget = -100");
+    let r = check_text(&text);
+    assert_eq!(codes(&r), ["negative-value"]);
+    assert_eq!(r.problems[0].field, "funds.fiscal.budget");
+    let funds = r.funds.as_ref().unwrap();
+    assert_eq!((funds.total.rate, funds.score), (None, None));
+}
+
 /// 上海 "超过95%得8分": a tier written with 超过 / > is strict — exactly 95% does not reach it.
 #[test]
 fn strict_tier_thresholds() {
