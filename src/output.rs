@@ -41,6 +41,11 @@ pub enum OutputError {
         .0.display()
     )]
     ProjectExtension(PathBuf),
+    #[error(
+        "{} 不是文件夹（已有同名文件），不能在其中写入输出；请检查 -o 的路径 (a path segment is not a folder)",
+        .0.display()
+    )]
+    NotAFolder(PathBuf),
 }
 
 /// An I/O error in plain Chinese, without the temporary file's name that the OS message would
@@ -131,12 +136,29 @@ pub fn guard_rendered(
         {
             return Err(OutputError::ProjectExtension(output.clone()));
         }
+        // `-o 新文件夹/` names a folder: one that is not there is said so now, before any
+        // layout, not found out when the file is written.
+        let spelled_as_folder = output
+            .as_os_str()
+            .to_string_lossy()
+            .ends_with(std::path::is_separator);
+        if spelled_as_folder && !output.is_dir() {
+            return Err(missing_or_not_a_folder(output));
+        }
         let folder = folder_of(output);
         if !folder.is_dir() {
-            return Err(OutputError::MissingFolder(folder));
+            return Err(missing_or_not_a_folder(&folder));
         }
     }
     Ok(())
+}
+
+/// Why `folder` cannot take an output: it is not there, or it (or a folder above it) is a file.
+fn missing_or_not_a_folder(folder: &Path) -> OutputError {
+    match folder.ancestors().find(|a| a.exists()) {
+        Some(a) if !a.is_dir() => OutputError::NotAFolder(a.to_path_buf()),
+        _ => OutputError::MissingFolder(folder.to_path_buf()),
+    }
 }
 
 /// The folder an output goes into (`.` for a bare file name).
@@ -289,13 +311,7 @@ fn prepare(path: &Path, bytes: &[u8]) -> Result<Pending, OutputError> {
     }
     let dir = folder_of(path);
     if !dir.is_dir() {
-        if dir.exists() {
-            return Err(OutputError::Io {
-                path: path.to_path_buf(),
-                source: std::io::Error::from(std::io::ErrorKind::NotADirectory),
-            });
-        }
-        return Err(OutputError::MissingFolder(dir));
+        return Err(missing_or_not_a_folder(&dir));
     }
     let io = |source| OutputError::Io {
         path: path.to_path_buf(),

@@ -431,6 +431,92 @@ fn pdfa_uses_the_filing_date() {
     );
 }
 
+/// A date the calendar does not have is an error of its cell at check time (issue 16); a
+/// draft takes the PDF/A date from elsewhere instead of failing in English.
+#[test]
+fn an_impossible_filing_date_is_refused_before_pdfa() {
+    let folder = Folder::new();
+    let text = format!(
+        "{}\n[signature]\ndate = \"2023-02-29\"\n",
+        project(
+            "",
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90"
+        )
+    );
+    let line = text.lines().position(|l| l.starts_with("date =")).unwrap() + 1;
+    let input = folder.write("a.toml", &text);
+    let pdf = folder.path().join("a.pdf");
+    let args = [
+        "render",
+        input.to_str().unwrap(),
+        "--pdf-standard",
+        "a-2b",
+        "-o",
+        pdf.to_str().unwrap(),
+    ];
+    let (code, stderr) = jixiao(&args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("error[impossible-date]")
+            && stderr.contains("填报日期“2023-02-29”不存在：2023 年 2 月没有 29 日")
+            && stderr.contains(&format!("a.toml:{line}:8"))
+            && stderr.contains("signature.date"),
+        "{stderr}"
+    );
+    assert!(!pdf.exists());
+    let (code, stderr) = jixiao(&[&args[..], &["--draft"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("取填报日期"), "{stderr}");
+    assert!(!stderr.contains("invalid"), "{stderr}");
+    assert!(pdf.exists());
+}
+
+/// `-o 新文件夹/` that does not exist is refused before any layout, in Chinese (issue 16).
+#[test]
+fn a_missing_output_folder_is_refused_before_layout() {
+    let folder = Folder::new();
+    let input = folder.write(
+        "a.toml",
+        &project(
+            "",
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+        ),
+    );
+    for (out, named) in [
+        ("nosuchdir/", "nosuchdir/"),
+        ("nosuchdir/x/a.pdf", "nosuchdir/x"),
+    ] {
+        let out = folder.path().join(out);
+        let (code, stderr) = jixiao(&[
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{stderr}");
+        let named = folder.path().join(named);
+        assert_eq!(
+            stderr.trim(),
+            format!(
+                "错误：输出文件夹不存在：{} (output folder does not exist)",
+                named.display()
+            ),
+            "one message, nothing laid out first"
+        );
+    }
+    let (code, stderr) = jixiao(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        input.join("a.pdf").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("a.toml 不是文件夹（已有同名文件）"),
+        "{stderr}"
+    );
+}
+
 /// One word of a PDF as poppler's `pdftotext -bbox` places it (points, origin top left).
 pub(crate) struct Word {
     pub page: usize,
