@@ -653,9 +653,11 @@ impl LoadedProject {
                 file: sources.add(path.to_path_buf(), String::new()),
                 raw: None,
                 problems: vec![Problem::new(Code::UnreadableFile, "", message)],
+                meant: Vec::new(),
             },
             folder: None,
             folder_problems: Vec::new(),
+            folder_meant: Vec::new(),
         }
     }
 }

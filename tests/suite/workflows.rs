@@ -1669,4 +1669,31 @@ fn rollover_carries_the_year_in_texts_and_clears_the_dates() {
     let text = std::fs::read_to_string(&next).unwrap();
     assert!(text.contains("name = \"2021年度人才引进经费\""), "{text}");
     assert!(text.contains("\nyear = 2021 "), "{text}");
+
+/// `watch` of a path `check` cannot read says what `check` says (issue 16): a pipe is "不是普通
+/// 文件", a symlink loop a loop, a dangling link a dangling link — never "not found".
+#[test]
+#[cfg(unix)]
+fn watch_and_check_say_the_same_of_an_unreadable_path() {
+    let folder = Folder::new();
+    let pipe = folder.path().join("pipe.toml");
+    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    let looped = folder.path().join("loop.toml");
+    std::os::unix::fs::symlink("loop.toml", &looped).unwrap();
+    let dangling = folder.path().join("gone.toml");
+    std::os::unix::fs::symlink("moved.toml", &dangling).unwrap();
+    for (path, words) in [
+        (&pipe, "不是普通文件"),
+        (&looped, "循环的符号链接"),
+        (&dangling, "失效的符号链接"),
+    ] {
+        let path = path.to_str().unwrap();
+        let (code, watched) = watch_that_exits(&["watch", path]);
+        assert_eq!(code, 2, "{watched}");
+        let message = watched.trim().strip_prefix("错误：").unwrap_or(watched.trim());
+        assert!(message.contains(words), "{watched}");
+        let (code, _, checked) = run_jixiao(&["check", path]);
+        assert_eq!(code, 2);
+        assert!(checked.contains(message), "check: {checked}\nwatch: {watched}");
+    }
 }
