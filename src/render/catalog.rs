@@ -217,13 +217,19 @@ impl FormEntry {
                         "outside the form folder",
                     )));
                 }
-                if real.is_dir() {
-                    return Some(Err(std::io::Error::new(
+                // The type is looked at before opening: a pipe would block the layout for ever.
+                match std::fs::metadata(&real) {
+                    Ok(meta) if meta.is_dir() => Some(Err(std::io::Error::new(
                         std::io::ErrorKind::IsADirectory,
                         "is a directory",
-                    )));
+                    ))),
+                    Ok(meta) if !meta.is_file() => Some(Err(std::io::Error::other(format!(
+                        "{} 不是普通文件（管道、设备等），表样不能读取它 (not a regular file)",
+                        path.display()
+                    )))),
+                    Ok(_) => Some(std::fs::read(real)),
+                    Err(e) => Some(Err(e)),
                 }
-                Some(std::fs::read(real))
             }
         }
     }

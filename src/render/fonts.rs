@@ -36,7 +36,7 @@ impl FontSlot {
             .get_or_init(|| {
                 let data = match &self.source {
                     FontSource::Embedded(data) => Bytes::new(*data),
-                    FontSource::File(path) => Bytes::new(std::fs::read(path).ok()?),
+                    FontSource::File(path) => Bytes::new(read_font(path).ok()?),
                 };
                 Font::new(data, self.index)
             })
@@ -70,35 +70,111 @@ fn is_font_file(path: &Path) -> bool {
     )
 }
 
+/// At most this many entries of one `--font-path` tree are looked at: more is not a fonts
+/// folder (`--font-path /proc` leads through `/proc/self/root` to the whole file system).
+const MAX_ENTRIES: usize = 20_000;
+
+/// Folders are searched this deep for fonts (and no deeper, whatever symlinks say).
+const MAX_DEPTH: usize = 16;
+
 /// Font files under `dir`, sorted. Symbolic links are followed, each real folder once, so a
-/// link pointing back up (`fonts/loop -> ..`) ends instead of recursing without end.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    fn visit(
-        dir: &Path,
-        out: &mut Vec<PathBuf>,
-        seen: &mut std::collections::HashSet<PathBuf>,
-    ) -> std::io::Result<()> {
+/// link pointing back up (`fonts/loop -> ..`) ends instead of recursing without end. More than
+/// [`MAX_ENTRIES`] entries is an error naming the limit.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+    struct Walk<'a> {
+        out: &'a mut Vec<PathBuf>,
+        seen: std::collections::HashSet<PathBuf>,
+        entries: usize,
+    }
+    fn visit(dir: &Path, w: &mut Walk, depth: usize) -> Result<(), String> {
         if let Ok(real) = std::fs::canonicalize(dir)
-            && !seen.insert(real)
+            && !w.seen.insert(real)
         {
             return Ok(());
         }
-        let mut entries: Vec<_> = std::fs::read_dir(dir)?
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .collect();
+        let listed = std::fs::read_dir(dir);
+        // An unreadable subfolder is skipped; only the folder named must be readable.
+        let listed = match listed {
+            Ok(listed) => listed,
+            Err(e) if depth == 0 => {
+                return Err(format!(
+                    "无法读取字体文件夹：{}",
+                    crate::output::describe_io(&e)
+                ));
+            }
+            Err(_) => return Ok(()),
+        };
+        let mut entries: Vec<PathBuf> = listed.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        w.entries += entries.len();
+        if w.entries > MAX_ENTRIES {
+            return Err(format!(
+                "字体文件夹中的文件和文件夹超过 {MAX_ENTRIES} 个，不像是字体文件夹；\
+                 请用 --font-path 指向只放字体文件的文件夹 (too many entries for a font folder)"
+            ));
+        }
         entries.sort();
         for path in entries {
             if path.is_dir() {
-                // An unreadable subfolder is skipped; only the folder named must be readable.
-                let _ = visit(&path, out, seen);
+                if depth < MAX_DEPTH {
+                    visit(&path, w, depth + 1)?;
+                }
             } else if is_font_file(&path) {
-                out.push(path);
+                w.out.push(path);
             }
         }
         Ok(())
     }
-    visit(dir, out, &mut std::collections::HashSet::new())
+    let mut w = Walk {
+        out,
+        seen: std::collections::HashSet::new(),
+        entries: 0,
+    };
+    visit(dir, &mut w, 0)
+}
+
+/// The faces of a font file with their indices in it. A collection (`.ttc`) says how many
+/// faces it has, followed by a 4-byte offset per face; one whose offsets do not fit in the file
+/// has no face that can be read (a 76-byte file claiming 2³²−1 faces is not tried 4 billion
+/// times, nor handed to the parser, which asserts on such sizes in debug builds).
+fn faces(data: &[u8]) -> impl Iterator<Item = (u32, FontInfo)> + '_ {
+    let count = match data.get(..12) {
+        Some(head) if head.starts_with(b"ttcf") => {
+            let declared = u32::from_be_bytes([head[8], head[9], head[10], head[11]]);
+            let room = (data.len() - 12) / 4;
+            if usize::try_from(declared).is_ok_and(|d| d <= room) {
+                declared
+            } else {
+                0
+            }
+        }
+        _ => 1,
+    };
+    (0..count).filter_map(move |index| FontInfo::new(data, index).map(|info| (index, info)))
+}
+
+/// The bytes of a user font file, refused without opening it when it is not a regular file (a
+/// pipe would block for ever).
+fn read_font(path: &Path) -> Result<Vec<u8>, RenderError> {
+    let error = |message: String| RenderError::Io {
+        path: path.to_path_buf(),
+        message,
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if !meta.is_file() => Err(error(
+            "不是普通文件（管道、设备等），不能作为字体读取；请把它移出字体文件夹 (not a regular file)"
+                .into(),
+        )),
+        Err(e) => Err(error(format!(
+            "无法读取字体文件：{}",
+            crate::output::describe_io(&e)
+        ))),
+        Ok(_) => std::fs::read(path).map_err(|e| {
+            error(format!(
+                "无法读取字体文件：{}",
+                crate::output::describe_io(&e)
+            ))
+        }),
+    }
 }
 
 impl FontStore {
@@ -115,31 +191,24 @@ impl FontStore {
         // 1. user fonts (files or directories, recursively, sorted for determinism)
         for root in user_paths {
             let mut files = vec![];
-            if root.is_file() {
-                files.push(root.clone());
-            } else if !root.exists() {
+            if !root.exists() {
                 return Err(RenderError::Io {
                     path: root.clone(),
                     message: "--font-path 指定的字体文件夹不存在；请检查路径，或去掉此选项使用内置字体 (font path not found)".into(),
                 });
-            } else {
-                walk(root, &mut files).map_err(|e| RenderError::Io {
+            } else if root.is_dir() {
+                walk(root, &mut files).map_err(|message| RenderError::Io {
                     path: root.clone(),
-                    message: format!("无法读取字体文件夹：{}", crate::output::describe_io(&e)),
+                    message,
                 })?;
+            } else {
+                // A file named directly (a pipe is refused by read_font, never opened).
+                files.push(root.clone());
             }
             for path in files {
-                let data = std::fs::read(&path).map_err(|e| RenderError::Io {
-                    path: path.clone(),
-                    message: format!("无法读取字体文件：{}", crate::output::describe_io(&e)),
-                })?;
-                for (index, info) in FontInfo::iter(&data).enumerate() {
-                    store.push(
-                        FontSource::File(path.clone()),
-                        index as u32,
-                        info,
-                        Some(&path),
-                    );
+                let data = read_font(&path)?;
+                for (index, info) in faces(&data) {
+                    store.push(FontSource::File(path.clone()), index, info, Some(&path));
                 }
             }
         }
@@ -150,8 +219,8 @@ impl FontStore {
         files.sort_by(|a, b| a.path().cmp(b.path()));
         for file in files {
             let data: &'static [u8] = file.contents();
-            for (index, info) in FontInfo::iter(data).enumerate() {
-                store.push(FontSource::Embedded(data), index as u32, info, None);
+            for (index, info) in faces(data) {
+                store.push(FontSource::Embedded(data), index, info, None);
             }
         }
         Ok(store)
@@ -214,6 +283,43 @@ fn collect_embedded(
 
 #[cfg(test)]
 mod walk_tests {
+    #[test]
+    fn a_collection_has_no_more_faces_than_its_size_holds() {
+        let mut claims_all = b"ttcf\0\x01\0\0\xff\xff\xff\xff".to_vec();
+        claims_all.resize(76, 0);
+        let started = std::time::Instant::now();
+        assert_eq!(super::faces(&claims_all).count(), 0);
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        // Room for 16 offsets, all pointing at nothing readable: tried, none found.
+        let mut sixteen = b"ttcf\0\x01\0\0\0\0\0\x10".to_vec();
+        sixteen.resize(12 + 16 * 4, 0xff);
+        assert_eq!(super::faces(&sixteen).count(), 0);
+        // The embedded fonts keep their faces and their indices.
+        let mut files = Vec::new();
+        super::collect_embedded(&crate::assets::FONTS, &mut files);
+        for file in files {
+            let ours: Vec<String> = super::faces(file.contents())
+                .map(|(i, f)| format!("{i} {}", f.family))
+                .collect();
+            let typst: Vec<String> = typst::text::FontInfo::iter(file.contents())
+                .enumerate()
+                .map(|(i, f)| format!("{i} {}", f.family))
+                .collect();
+            assert_eq!(ours, typst, "{}", file.path().display());
+            assert!(!ours.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_tree_too_large_for_fonts_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..=super::MAX_ENTRIES {
+            std::fs::write(dir.path().join(format!("{i}.txt")), b"").unwrap();
+        }
+        let err = super::walk(dir.path(), &mut Vec::new()).unwrap_err();
+        assert!(err.contains("超过 20000 个"), "{err}");
+    }
+
     #[test]
     #[cfg(unix)]
     fn a_symlink_loop_is_walked_once() {

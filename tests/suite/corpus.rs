@@ -235,3 +235,137 @@ fn hostile_user_templates() {
         assert!(!pdf.exists());
     }
 }
+
+/// `jixiao ARGS`, failing the test if it is still running after `secs` seconds (a read that
+/// blocks on a pipe would otherwise hang the test run).
+fn run_within(args: &[&str], secs: u64) -> (i32, String) {
+    let logs = tempfile::tempdir().unwrap();
+    let log = logs.path().join("stderr");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let stderr = std::fs::read_to_string(&log).unwrap();
+            assert!(!stderr.contains("panicked"), "panic: {stderr}");
+            return (status.code().unwrap_or(-1), stderr);
+        }
+        if start.elapsed() > std::time::Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("jixiao {} blocked for {secs} s", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Issue 16: what is not a regular file is refused without being opened, never read until it
+/// blocks — a pipe read by a user template, a pipe among the fonts, `--font-path /proc` — and a
+/// font collection cannot claim more faces than its size holds.
+#[test]
+#[cfg(unix)]
+fn pipes_among_templates_and_fonts_are_refused_at_once() {
+    let mkfifo = |p: &Path| {
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(p)
+                .status()
+                .unwrap()
+                .success()
+        )
+    };
+    let folder = Folder::new();
+    let templates = folder.path().join("forms");
+    user_form(
+        &templates,
+        "#import \"/common.typ\": *\n#let form(data) = [#read(\"pipe.txt\") #standard-form(data)]\n",
+    );
+    mkfifo(&templates.join("evil/pipe.txt"));
+    let input = folder.write(
+        "p.toml",
+        &project(
+            "form = \"evil\"",
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+        ),
+    );
+    let pdf = folder.path().join("p.pdf");
+    let (input, pdf) = (input.to_str().unwrap(), pdf.to_str().unwrap());
+    let (code, stderr) = run_within(
+        &[
+            "render",
+            input,
+            "--templates",
+            templates.to_str().unwrap(),
+            "-o",
+            pdf,
+        ],
+        20,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("pipe.txt") && stderr.contains("不是普通文件"),
+        "{stderr}"
+    );
+
+    let plain = folder.write(
+        "plain.toml",
+        &project(
+            "",
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+        ),
+    );
+    let input = plain.to_str().unwrap();
+    let fonts = folder.path().join("fonts");
+    std::fs::create_dir(&fonts).unwrap();
+    mkfifo(&fonts.join("a.ttf"));
+    let (code, stderr) = run_within(
+        &[
+            "render",
+            input,
+            "--font-path",
+            fonts.to_str().unwrap(),
+            "-o",
+            pdf,
+        ],
+        20,
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("a.ttf") && stderr.contains("不是普通文件"),
+        "{stderr}"
+    );
+    std::fs::remove_file(fonts.join("a.ttf")).unwrap();
+
+    let (code, stderr) = run_within(&["render", input, "--font-path", "/proc", "-o", pdf], 20);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("超过 20000 个"), "{stderr}");
+
+    // 76 bytes: "ttcf", version 1.0, 2³²−1 faces, no room for their offsets.
+    let mut ttc = b"ttcf\0\x01\0\0\xff\xff\xff\xff".to_vec();
+    ttc.resize(76, 0);
+    std::fs::write(fonts.join("many.ttc"), ttc).unwrap();
+    let started = std::time::Instant::now();
+    let (code, stderr) = run_within(
+        &[
+            "render",
+            input,
+            "--font-path",
+            fonts.to_str().unwrap(),
+            "-o",
+            pdf,
+        ],
+        20,
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(Path::new(pdf).exists());
+}

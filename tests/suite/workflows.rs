@@ -1677,7 +1677,13 @@ fn rollover_carries_the_year_in_texts_and_clears_the_dates() {
 fn watch_and_check_say_the_same_of_an_unreadable_path() {
     let folder = Folder::new();
     let pipe = folder.path().join("pipe.toml");
-    assert!(Command::new("mkfifo").arg(&pipe).status().unwrap().success());
+    assert!(
+        Command::new("mkfifo")
+            .arg(&pipe)
+            .status()
+            .unwrap()
+            .success()
+    );
     let looped = folder.path().join("loop.toml");
     std::os::unix::fs::symlink("loop.toml", &looped).unwrap();
     let dangling = folder.path().join("gone.toml");
@@ -1690,10 +1696,16 @@ fn watch_and_check_say_the_same_of_an_unreadable_path() {
         let path = path.to_str().unwrap();
         let (code, watched) = watch_that_exits(&["watch", path]);
         assert_eq!(code, 2, "{watched}");
-        let message = watched.trim().strip_prefix("错误：").unwrap_or(watched.trim());
+        let message = watched
+            .trim()
+            .strip_prefix("错误：")
+            .unwrap_or(watched.trim());
         assert!(message.contains(words), "{watched}");
         let (code, _, checked) = run_jixiao(&["check", path]);
         assert_eq!(code, 2);
-        assert!(checked.contains(message), "check: {checked}\nwatch: {watched}");
+        assert!(
+            checked.contains(message),
+            "check: {checked}\nwatch: {watched}"
+        );
     }
 }
