@@ -217,56 +217,11 @@ pub fn compare(old: &Checked, old_root: &Path, new: &Checked, new_root: &Path) -
             },
         };
         let Some(o) = o else {
-            let new_problems = problem_keys(n);
-            projects.push(ProjectDiff {
-                file: file.clone(),
-                name: n.name().to_string(),
-                status: "added",
-                renamed_from: None,
-                figures: changes(&[], &figures(n)),
-                cells: Vec::new(),
-                new_error: n.has_errors(),
-                new_problems,
-                fixed_problems: Vec::new(),
-            });
+            projects.push(added(file, n));
             continue;
         };
         matched_old.push(renamed_from.clone().unwrap_or_else(|| file.clone()));
-        let (op, np) = (problem_keys(o), problem_keys(n));
-        let same = |p: &ProblemRef, q: &ProblemRef| p.code == q.code && p.field == q.field;
-        let new_problems: Vec<ProblemRef> = np
-            .iter()
-            .filter(|p| !op.iter().any(|q| same(p, q)))
-            .cloned()
-            .collect();
-        let fixed_problems: Vec<ProblemRef> = op
-            .iter()
-            .filter(|p| !np.iter().any(|q| same(p, q)))
-            .cloned()
-            .collect();
-        let diff = ProjectDiff {
-            file: file.clone(),
-            name: n.name().to_string(),
-            status: if renamed_from.is_some() {
-                "renamed"
-            } else {
-                "changed"
-            },
-            renamed_from,
-            figures: changes(&figures(o), &figures(n)),
-            cells: changes(&cells(o), &cells(n)),
-            new_error: new_problems.iter().any(|p| p.severity == Severity::Error),
-            new_problems,
-            fixed_problems,
-        };
-        let unchanged = diff.figures.is_empty()
-            && diff.cells.is_empty()
-            && diff.new_problems.is_empty()
-            && diff.fixed_problems.is_empty()
-            && diff.renamed_from.is_none();
-        if !unchanged {
-            projects.push(diff);
-        }
+        projects.extend(changed(file, o, n, renamed_from));
     }
     for (file, o) in &old_by {
         if !matched_old.contains(file) {
@@ -284,6 +239,74 @@ pub fn compare(old: &Checked, old_root: &Path, new: &Checked, new_root: &Path) -
         }
     }
     Diff { projects }
+}
+
+/// Compare the two files named on the command line (`diff old.toml new.toml`) with each other,
+/// whatever their names and project names: a renamed project is a rename, not an addition and
+/// a removal.
+pub fn compare_files(old: &Report, old_name: &str, new: &Report, new_name: &str) -> Diff {
+    let renamed_from = (old_name != new_name).then(|| old_name.to_string());
+    Diff {
+        projects: changed(new_name, old, new, renamed_from)
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn added(file: &str, n: &Report) -> ProjectDiff {
+    ProjectDiff {
+        file: file.to_string(),
+        name: n.name().to_string(),
+        status: "added",
+        renamed_from: None,
+        figures: changes(&[], &figures(n)),
+        cells: Vec::new(),
+        new_error: n.has_errors(),
+        new_problems: problem_keys(n),
+        fixed_problems: Vec::new(),
+    }
+}
+
+/// What changed from `o` to `n`; `None` when nothing did.
+fn changed(
+    file: &str,
+    o: &Report,
+    n: &Report,
+    renamed_from: Option<String>,
+) -> Option<ProjectDiff> {
+    let (op, np) = (problem_keys(o), problem_keys(n));
+    let same = |p: &ProblemRef, q: &ProblemRef| p.code == q.code && p.field == q.field;
+    let new_problems: Vec<ProblemRef> = np
+        .iter()
+        .filter(|p| !op.iter().any(|q| same(p, q)))
+        .cloned()
+        .collect();
+    let fixed_problems: Vec<ProblemRef> = op
+        .iter()
+        .filter(|p| !np.iter().any(|q| same(p, q)))
+        .cloned()
+        .collect();
+    let diff = ProjectDiff {
+        file: file.to_string(),
+        name: n.name().to_string(),
+        status: if renamed_from.is_some() {
+            "renamed"
+        } else {
+            "changed"
+        },
+        renamed_from,
+        figures: changes(&figures(o), &figures(n)),
+        cells: changes(&cells(o), &cells(n)),
+        new_error: new_problems.iter().any(|p| p.severity == Severity::Error),
+        new_problems,
+        fixed_problems,
+    };
+    let unchanged = diff.figures.is_empty()
+        && diff.cells.is_empty()
+        && diff.new_problems.is_empty()
+        && diff.fixed_problems.is_empty()
+        && diff.renamed_from.is_none();
+    (!unchanged).then_some(diff)
 }
 
 fn status_zh(s: &str) -> &'static str {
@@ -338,9 +361,42 @@ pub fn to_table(diff: &Diff) -> String {
     out
 }
 
+/// Control characters (a newline in a file name) shown as `\u{a}`, so that no text of a
+/// project or file name can end a Markdown line, heading or table row.
+fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `s` as a Markdown code span: fenced by one backtick more than its longest run of them.
+fn code_span(s: &str) -> String {
+    let s = visible(s);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in s.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    // A span that starts or ends with a backtick needs a space inside the fence.
+    let pad = if s.starts_with('`') || s.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
 /// The merge-request view (Markdown).
 pub fn to_markdown(diff: &Diff) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let cell = |s: &str| visible(s).replace('|', "\\|");
     let mut out = String::from("### jixiao diff\n\n");
     if diff.projects.is_empty() {
         out.push_str("没有变化。\n");
@@ -348,11 +404,14 @@ pub fn to_markdown(diff: &Diff) -> String {
     }
     for p in &diff.projects {
         out.push_str(&format!(
-            "#### {} {}（`{}`）\n\n",
+            "#### {} {}（{}）\n\n",
             status_zh(p.status),
             cell(&p.name),
-            p.file
+            code_span(&p.file)
         ));
+        if let Some(from) = &p.renamed_from {
+            out.push_str(&format!("原为 {}\n\n", code_span(from)));
+        }
         if !p.figures.is_empty() || !p.cells.is_empty() {
             out.push_str("| 项 | 原 | 新 |\n| --- | --- | --- |\n");
             for c in p.figures.iter().chain(&p.cells) {
@@ -366,10 +425,14 @@ pub fn to_markdown(diff: &Diff) -> String {
             out.push('\n');
         }
         for q in &p.new_problems {
-            out.push_str(&format!("- 新问题 `{q}`：{}\n", cell(&q.message)));
+            out.push_str(&format!(
+                "- 新问题 {}：{}\n",
+                code_span(&q.to_string()),
+                cell(&q.message)
+            ));
         }
         for q in &p.fixed_problems {
-            out.push_str(&format!("- 已解决 `{q}`\n"));
+            out.push_str(&format!("- 已解决 {}\n", code_span(&q.to_string())));
         }
         out.push('\n');
     }
@@ -377,10 +440,32 @@ pub fn to_markdown(diff: &Diff) -> String {
 }
 
 /// A git revision's project files under `paths`, copied into `into` (with the same relative
-/// paths), read with git itself.
+/// paths), read with git itself — and the `jixiao.toml` of every folder above each path (up to
+/// the current folder), which the projects under the path take their defaults from.
 pub fn checkout_revision(rev: &str, paths: &[PathBuf], into: &Path) -> Result<usize, String> {
+    let mut count = copy_listed(rev, &["-r"], paths, into)?;
+    let mut above: Vec<PathBuf> = paths
+        .iter()
+        .flat_map(|p| {
+            p.ancestors()
+                .skip(1)
+                .map(|a| a.join(crate::load::FOLDER_FILE))
+        })
+        .collect();
+    above.sort();
+    above.dedup();
+    if !above.is_empty() {
+        count += copy_listed(rev, &[], &above, into)?;
+    }
+    Ok(count)
+}
+
+/// `git ls-tree [flags] REV -- PATHS`, each regular `.toml` file listed copied into `into`.
+fn copy_listed(rev: &str, flags: &[&str], paths: &[PathBuf], into: &Path) -> Result<usize, String> {
     // -z: names as they are (git quotes non-ASCII names otherwise); with modes, to skip links.
-    let mut args = vec!["ls-tree", "-r", "-z", rev, "--"];
+    let mut args = vec!["ls-tree", "-z"];
+    args.extend(flags);
+    args.extend([rev, "--"]);
     let spec: Vec<String> = paths
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
@@ -404,6 +489,16 @@ pub fn checkout_revision(rev: &str, paths: &[PathBuf], into: &Path) -> Result<us
         };
         if !name.ends_with(".toml") || !meta.starts_with("100") {
             continue;
+        }
+        // Names are relative to the current folder; one above it would be written outside
+        // the scratch folder.
+        if Path::new(name)
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+        {
+            return Err(format!(
+                "{name} 在当前文件夹之外；请在包含它的文件夹（如仓库顶层）运行 jixiao diff"
+            ));
         }
         let shown = std::process::Command::new("git")
             .args(["show", &format!("{rev}:./{name}")])

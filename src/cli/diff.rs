@@ -15,6 +15,17 @@ pub fn run(args: &DiffArgs) -> CliResult {
             "比较两个文件或文件夹时需要给出新的一个：jixiao diff {old} 新路径"
         )));
     }
+    // Two files named: compared with each other, whatever their names (a renamed project).
+    if let Some(new) = new
+        && Path::new(old).is_file()
+        && Path::new(new).is_file()
+    {
+        let old_checked = jixiao::check(&[PathBuf::from(old)], &forms)?;
+        let new_checked = jixiao::check(&[PathBuf::from(new)], &forms)?;
+        let result =
+            jixiao::diff::compare_files(&old_checked.reports[0], old, &new_checked.reports[0], new);
+        return print_diff(&result, args.format);
+    }
     let scratch = tempfile::tempdir().map_err(|e| jixiao::output::describe_io(&e))?;
     let (old_checked, old_root) = side(Some(old), paths, &scratch.path().join("old"), &forms)?;
     let (new_checked, new_root) = side(new, paths, &scratch.path().join("new"), &forms)?;
@@ -29,10 +40,15 @@ pub fn run(args: &DiffArgs) -> CliResult {
         )));
     }
     let result = jixiao::diff::compare(&old_checked, &old_root, &new_checked, &new_root);
-    let text = match args.format {
-        DiffFormat::Table => jixiao::diff::to_table(&result),
-        DiffFormat::Markdown => jixiao::diff::to_markdown(&result),
-        DiffFormat::Json => serde_json::to_string_pretty(&result)? + "\n",
+    print_diff(&result, args.format)
+}
+
+/// The diff on stdout in `format`; exit 1 when it brings a new error.
+fn print_diff(result: &jixiao::diff::Diff, format: DiffFormat) -> CliResult {
+    let text = match format {
+        DiffFormat::Table => jixiao::diff::to_table(result),
+        DiffFormat::Markdown => jixiao::diff::to_markdown(result),
+        DiffFormat::Json => serde_json::to_string_pretty(result)? + "\n",
     };
     write_stdout(text.as_bytes())?;
     Ok(if result.introduces_error() {
@@ -50,14 +66,17 @@ fn side(
     scratch: &Path,
     forms: &Forms,
 ) -> Result<(Checked, PathBuf), CliError> {
-    let check = |targets: &[PathBuf]| match jixiao::check(targets, forms) {
-        Ok(c) => Ok(c),
-        Err(jixiao::LoadError::NoProjects(_)) => Ok(Checked {
-            sources: Default::default(),
-            reports: Vec::new(),
-        }),
-        Err(e) => Err(CliError::from(e)),
-    };
+    // The paths select projects; the folder defaults above them, up to the compared root,
+    // still count (a changed jixiao.toml changes every score under it).
+    let check =
+        |targets: &[PathBuf], root: &Path| match jixiao::check_within(targets, Some(root), forms) {
+            Ok(c) => Ok(c),
+            Err(jixiao::LoadError::NoProjects(_)) => Ok(Checked {
+                sources: Default::default(),
+                reports: Vec::new(),
+            }),
+            Err(e) => Err(CliError::from(e)),
+        };
     let scope = || {
         if paths.is_empty() {
             vec![PathBuf::from(".")]
@@ -73,7 +92,7 @@ fn side(
             } else {
                 path.parent().map(Path::to_path_buf).unwrap_or_default()
             };
-            Ok((check(&[path])?, root))
+            Ok((check(&[path], &root)?, root))
         }
         Some(rev) => {
             let scope = scope();
@@ -83,8 +102,9 @@ fn side(
                 .map(|p| scratch.join(p))
                 .filter(|p| p.exists())
                 .collect();
-            Ok((check(&targets)?, scratch.to_path_buf()))
+            Ok((check(&targets, scratch)?, scratch.to_path_buf()))
         }
-        None => Ok((check(&scope())?, PathBuf::from("."))),
+        // "" (not "."): the prefix every relative path has, however it is spelled.
+        None => Ok((check(&scope(), Path::new(""))?, PathBuf::from("."))),
     }
 }

@@ -1105,6 +1105,157 @@ fn diff_of_two_git_revisions() {
     assert!(stdout.contains("\"removed\""), "{stdout}");
 }
 
+/// Issue 16: a path filter selects projects, but the `jixiao.toml` above them still counts (a
+/// changed folder file changed every score: exit 0 was a CI bypass); two files named are
+/// compared with each other; file names cannot break the Markdown.
+#[test]
+fn diff_paths_keep_their_folder_defaults_and_named_files_are_compared() {
+    let repo = Folder::new();
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    git(&["config", "user.email", "t@example.invalid"]);
+    git(&["config", "user.name", "t"]);
+    let dept = repo.path().join("d");
+    std::fs::create_dir_all(&dept).unwrap();
+    // All 100 executed: the budget row's 10 points; 10 + 90 = 100.
+    std::fs::write(
+        dept.join("jixiao.toml"),
+        "year = 2024\n[scoring]\nbudget_weight = 10\n",
+    )
+    .unwrap();
+    let text = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    )
+    .replace("year = 2024\n", "");
+    std::fs::write(dept.join("a.toml"), &text).unwrap();
+    git(&["add", "-A"]);
+    git(&["commit", "-qm", "v1"]);
+    // Only the folder file changes: the budget row is now worth 20, so the weights sum to 110.
+    std::fs::write(
+        dept.join("jixiao.toml"),
+        "year = 2024\n[scoring]\nbudget_weight = 20\n",
+    )
+    .unwrap();
+    git(&["commit", "-qam", "v2"]);
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+            .args(args)
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        (
+            out.status.code().unwrap(),
+            stdout,
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let whole = run(&["diff", "HEAD~1", "HEAD", "--format", "json"]);
+    assert_eq!(whole.0, 1, "a new error: {whole:?}");
+    for args in [
+        &[
+            "diff", "HEAD~1", "HEAD", "--format", "json", "--", "d/a.toml",
+        ][..],
+        &["diff", "HEAD~1", "--format", "json", "--", "d/a.toml"],
+        &["diff", "HEAD~1", "HEAD", "--format", "json", "--", "d"],
+    ] {
+        let (code, stdout, stderr) = run(args);
+        assert_eq!(code, whole.0, "{args:?}: {stderr}");
+        assert_eq!(
+            stdout, whole.1,
+            "{args:?}: the filter must not hide the folder file"
+        );
+    }
+    let json: Value = serde_json::from_str(&whole.1).unwrap();
+    let figures = json["projects"][0]["figures"].as_array().unwrap();
+    let score = figures
+        .iter()
+        .find(|c| c["what"] == "预算执行率得分")
+        .unwrap();
+    assert_eq!(
+        (&score["old"], &score["new"]),
+        (&Value::from("10"), &Value::from("20"))
+    );
+    assert_eq!(
+        json["projects"][0]["new_problems"][0]["code"],
+        "weights-sum"
+    );
+
+    // Two files named: the renamed project is compared with its old self.
+    let folder = Folder::new();
+    let old = folder.write(
+        "old.toml",
+        &project(
+            "",
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥10\"\nactual = \"10\"\nweight = 90",
+        ),
+    );
+    let renamed = std::fs::read_to_string(&old)
+        .unwrap()
+        .replace("name = \"测试项目\"", "name = \"改名后的项目\"")
+        .replace("actual = \"10\"", "actual = \"5\"\nreason = \"y\"");
+    let new = folder.write("new.toml", &renamed);
+    let (code, stdout, stderr) = run_jixiao(&[
+        "diff",
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    let projects = json["projects"].as_array().unwrap();
+    assert_eq!(projects.len(), 1, "{stdout}");
+    assert_eq!(projects[0]["status"], "renamed");
+    let total = projects[0]["figures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["what"] == "总分")
+        .unwrap();
+    // 5 / 10 × 90 = 45; 45 + 10 = 55.
+    assert_eq!(
+        (&total["old"], &total["new"]),
+        (&Value::from("100"), &Value::from("55"))
+    );
+
+    // A newline and backticks in a file name stay inside the heading.
+    let odd = folder.write("a\n#### 伪造`标题.toml", &renamed);
+    let (_, markdown, stderr) = run_jixiao(&[
+        "diff",
+        old.to_str().unwrap(),
+        odd.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]);
+    let heading = markdown
+        .lines()
+        .find(|l| l.starts_with("#### "))
+        .unwrap_or_else(|| panic!("{markdown}{stderr}"));
+    assert!(
+        heading.contains("a\\u{a}#### 伪造`标题.toml``"),
+        "{heading}"
+    );
+    assert!(heading.contains("``"), "{heading}");
+    assert_eq!(
+        markdown.lines().filter(|l| l.starts_with('#')).count(),
+        2,
+        "{markdown}"
+    );
+}
+
 // ---------------------------------------------------------------- the command line itself
 
 /// The commands `jixiao --help` lists (without `help` itself).
