@@ -8,6 +8,8 @@ use serde::Deserialize;
 
 use crate::raw::{RawPrint, RawScoring};
 
+mod validate;
+
 /// Where a form's files live.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FormOrigin {
@@ -116,6 +118,7 @@ fn parse_form(text: &str, origin: FormOrigin, path: &str) -> Result<FormSpec, Fo
             message: format!("表样 id“{}”只能含小写字母、数字和连字符", spec.id),
         });
     }
+    validate::validate(text, path)?;
     let mut keys: Vec<&str> = spec.fund_rows.iter().map(|r| r.key.as_str()).collect();
     keys.sort_unstable();
     if let Some(twice) = keys.windows(2).find(|w| w[0] == w[1]) {

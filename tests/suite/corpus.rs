@@ -369,3 +369,62 @@ fn pipes_among_templates_and_fonts_are_refused_at_once() {
     );
     assert!(Path::new(pdf).exists());
 }
+
+/// Issue 16: a user form.toml that lists a level twice (every such indicator printed twice) or
+/// names a fund row or 一级 the model does not know is the form's error, with its own file and
+/// line — not accepted and blamed later on the project.
+#[test]
+fn user_form_definitions_are_validated_where_they_are_written() {
+    let base = std::fs::read_to_string("templates/mof-2020/form.toml").unwrap();
+    let doubled = base.replacen(
+        "level2 = [\"数量指标\", \"质量指标\", \"时效指标\", \"成本指标\"]",
+        "level2 = [\"数量指标\", \"质量指标\", \"时效指标\", \"成本指标\", \"数量指标\"]",
+        1,
+    );
+    let unknown_row = base.replacen("key = \"other\"", "key = \"others\"", 1);
+    let unknown_level1 = base.replacen("name = \"效益指标\"", "name = \"效果指标\"", 1);
+    for (text, words) in [
+        (doubled, "二级指标“数量指标”在“产出指标”下写了两次"),
+        (unknown_row, "fund_rows 的 key“others”不是资金行"),
+        (unknown_level1, "一级指标“效果指标”不是规范名称"),
+    ] {
+        assert_ne!(text, base);
+        let line = text
+            .lines()
+            .position(|l| l.contains("\"数量指标\"]") || l.contains("others") || l.contains("效果"))
+            .unwrap()
+            + 1;
+        let folder = Folder::new();
+        let templates = folder.path().join("forms");
+        user_form(
+            &templates,
+            "#import \"/common.typ\": *\n#let form(data) = standard-form(data)\n",
+        );
+        std::fs::write(
+            templates.join("evil/form.toml"),
+            text.replace("id = \"mof-2020\"", "id = \"evil\""),
+        )
+        .unwrap();
+        let input = folder.write(
+            "p.toml",
+            &project(
+                "form = \"evil\"",
+                "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+            ),
+        );
+        let (code, stderr) = run(&[
+            "check",
+            input.to_str().unwrap(),
+            "--templates",
+            templates.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("evil/form.toml")
+                && stderr.contains(&format!("第 {line} 行"))
+                && stderr.contains(words),
+            "{stderr}"
+        );
+        assert!(!stderr.contains("p.toml"), "not the project's: {stderr}");
+    }
+}
