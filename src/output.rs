@@ -46,6 +46,11 @@ pub enum OutputError {
         .0.display()
     )]
     NotAFolder(PathBuf),
+    #[error(
+        "输出中的 {} 是符号链接，jixiao 不会顺着它写到别处；请删除这个链接，或换一个新的输出文件夹 (symlink inside an output)",
+        .0.display()
+    )]
+    SymlinkInOutput(PathBuf),
 }
 
 /// An I/O error in plain Chinese, without the temporary file's name that the OS message would
@@ -192,12 +197,77 @@ impl Pending {
     }
 }
 
+/// Write `bytes` to `root/rel`, creating the folders between, without following a symbolic
+/// link anywhere below `root` (`--emit-typst DIR`): a link inside an output tree, to a folder or
+/// a file, is refused, so a re-run can never write through it into the user's files elsewhere.
+pub fn write_in_tree(root: &Path, rel: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let at = tree_path(root, rel, true)?;
+    write_atomic(&at, bytes)
+}
+
+/// What [`write_in_tree`] would refuse, found before anything of a set is written.
+pub fn check_in_tree(root: &Path, rel: &Path) -> Result<(), OutputError> {
+    tree_path(root, rel, false).map(drop)
+}
+
+/// `root/rel`, each part below `root` looked at without following links; with `create`, the
+/// missing folders are made.
+fn tree_path(root: &Path, rel: &Path, create: bool) -> Result<PathBuf, OutputError> {
+    let parts: Vec<&std::ffi::OsStr> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(name) => Some(name),
+            _ => None,
+        })
+        .collect();
+    if parts.len() != rel.components().count() || parts.is_empty() {
+        // Only plain relative names: never `..` or an absolute path.
+        return Err(OutputError::Io {
+            path: root.join(rel),
+            source: std::io::Error::from(std::io::ErrorKind::InvalidInput),
+        });
+    }
+    let mut at = root.to_path_buf();
+    for (i, name) in parts.iter().enumerate() {
+        at.push(name);
+        let last = i + 1 == parts.len();
+        match at.symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() => return Err(OutputError::SymlinkInOutput(at)),
+            Ok(m) if !last && !m.is_dir() => return Err(OutputError::NotAFolder(at)),
+            Ok(m) if last && !m.is_file() => return Err(OutputError::NotAFile(at)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if !create {
+                    // Nothing further down exists either.
+                    return Ok(root.join(rel));
+                }
+                if !last {
+                    std::fs::create_dir(&at).map_err(|source| OutputError::Io {
+                        path: at.clone(),
+                        source,
+                    })?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(at)
+}
+
 /// Write several files as a set (the pages of one PNG/SVG render, the files of an import):
 /// every file is written in full before any is renamed into place, and when a rename fails
 /// (a name the file system refuses, a full disk) those renamed before it are taken back — a
 /// file that was there gets its old bytes again, a new one is removed — so a failure leaves
 /// the old set untouched.
+/// A name of a set that is a symbolic link is refused: the set is jixiao's own files.
 pub fn write_set_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), OutputError> {
+    if files.len() > 1
+        && let Some((link, _)) = files.iter().find(|(p, _)| {
+            p.symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+        })
+    {
+        return Err(OutputError::SymlinkInOutput(link.clone()));
+    }
     let pending: Vec<Pending> = files
         .iter()
         .map(|(path, bytes)| prepare(path, bytes))
@@ -289,7 +359,9 @@ pub fn write_pages(path: &Path, pages: &[(PathBuf, Vec<u8>)]) -> Result<Vec<Path
                 continue;
             }
             let stale = dir.join(name);
-            if stale.is_file() && std::fs::remove_file(&stale).is_ok() {
+            // Only a file of its own: a link put there since is left alone.
+            let own = stale.symlink_metadata().is_ok_and(|m| m.is_file());
+            if own && std::fs::remove_file(&stale).is_ok() {
                 removed.push(stale);
             }
         }
@@ -399,6 +471,56 @@ mod tests {
         let err = guard(&[], &[(out.clone(), a.clone()), (out.clone(), b)]).unwrap_err();
         assert!(matches!(err, OutputError::SameOutput { .. }), "{err}");
         assert!(guard(&[input], &[(out, a)]).is_ok());
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn links_inside_an_output_tree_are_never_followed() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let (out, elsewhere) = (dir.path().join("out"), dir.path().join("user"));
+        std::fs::create_dir_all(&elsewhere).unwrap();
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(elsewhere.join("form.typ"), "mine").unwrap();
+        write_in_tree(&out, Path::new("forms/a/form.typ"), b"ours").unwrap();
+        assert_eq!(
+            std::fs::read(out.join("forms/a/form.typ")).unwrap(),
+            b"ours"
+        );
+        // The emitted sub-folder replaced by a link to the user's folder.
+        std::fs::remove_dir_all(out.join("forms/a")).unwrap();
+        symlink(&elsewhere, out.join("forms/a")).unwrap();
+        for result in [
+            check_in_tree(&out, Path::new("forms/a/form.typ")),
+            write_in_tree(&out, Path::new("forms/a/form.typ"), b"ours"),
+        ] {
+            assert!(
+                matches!(result, Err(OutputError::SymlinkInOutput(ref p)) if p.ends_with("forms/a"))
+            );
+        }
+        // A link as the file itself, too.
+        symlink(elsewhere.join("form.typ"), out.join("main.typ")).unwrap();
+        assert!(matches!(
+            write_in_tree(&out, Path::new("main.typ"), b"ours"),
+            Err(OutputError::SymlinkInOutput(_))
+        ));
+        assert_eq!(std::fs::read(elsewhere.join("form.typ")).unwrap(), b"mine");
+        assert!(write_in_tree(&out, Path::new("../escape.typ"), b"x").is_err());
+        assert!(!dir.path().join("escape.typ").exists());
+        // A page of a set that is a link is refused; the set is left as it was.
+        let pages = dir.path().join("pages");
+        std::fs::create_dir(&pages).unwrap();
+        symlink(elsewhere.join("form.typ"), pages.join("x-2.png")).unwrap();
+        let set = [
+            (pages.join("x-1.png"), vec![1]),
+            (pages.join("x-2.png"), vec![2]),
+        ];
+        assert!(matches!(
+            write_set_atomic(&set),
+            Err(OutputError::SymlinkInOutput(_))
+        ));
+        assert!(!pages.join("x-1.png").exists());
+        assert_eq!(std::fs::read(elsewhere.join("form.typ")).unwrap(), b"mine");
     }
 
     #[test]

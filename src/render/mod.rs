@@ -365,18 +365,21 @@ impl Engine {
                 }
             }
         }
+        // Everything refused is found before the first file is written.
+        for (virtual_path, _) in &files {
+            let rel = PathBuf::from(virtual_path.trim_start_matches('/'));
+            crate::output::check_in_tree(dir, &rel).map_err(|e| RenderError::Io {
+                path: dir.join(&rel),
+                message: e.to_string(),
+            })?;
+        }
         let mut written = Vec::new();
         for (virtual_path, bytes) in files {
             let rel = PathBuf::from(virtual_path.trim_start_matches('/'));
-            let target = dir.join(&rel);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| RenderError::Io {
-                    path: parent.to_path_buf(),
-                    message: crate::output::describe_io(&e),
-                })?;
-            }
-            crate::output::write_atomic(&target, &bytes).map_err(|e| RenderError::Io {
-                path: target.clone(),
+            // No symlink below `dir` is followed: a re-run never writes through a link planted
+            // in (or left in) the emitted tree into files elsewhere.
+            crate::output::write_in_tree(dir, &rel, &bytes).map_err(|e| RenderError::Io {
+                path: dir.join(&rel),
                 message: e.to_string(),
             })?;
             written.push(rel);

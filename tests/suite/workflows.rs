@@ -872,6 +872,52 @@ fn emitted_typst_project_compiles_to_the_same_pages() {
     }
 }
 
+/// Issue 16: re-running `--emit-typst DIR` never follows a symlink inside DIR — a sub-folder
+/// replaced by a link to the user's own folder is refused, and nothing there is replaced.
+#[test]
+#[cfg(unix)]
+fn emit_typst_never_writes_through_a_link_in_its_folder() {
+    let folder = Folder::new();
+    let emit = folder.path().join("typst");
+    let pdf = folder.path().join("a.pdf");
+    let input = "examples/mof-2020/信息化运维经费.toml";
+    let args = [
+        "render",
+        input,
+        "-o",
+        pdf.to_str().unwrap(),
+        "--draft",
+        "--emit-typst",
+        emit.to_str().unwrap(),
+    ];
+    let (code, _, stderr) = jixiao(&args);
+    assert_eq!(code, 0, "{stderr}");
+    let emitted = emit.join("forms/mof-2020");
+    assert!(emitted.join("form.typ").is_file());
+    let user = folder.path().join("我的表样");
+    std::fs::create_dir(&user).unwrap();
+    std::fs::write(user.join("form.typ"), "// 我自己的模板\n").unwrap();
+    std::fs::remove_dir_all(&emitted).unwrap();
+    std::os::unix::fs::symlink(&user, &emitted).unwrap();
+    let before = std::fs::read(emit.join("main.typ")).unwrap();
+    let (code, _, stderr) = jixiao(&args);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("forms/mof-2020") && stderr.contains("是符号链接"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(user.join("form.typ")).unwrap(),
+        "// 我自己的模板\n"
+    );
+    assert_eq!(
+        std::fs::read_dir(&user).unwrap().count(),
+        1,
+        "nothing added there"
+    );
+    assert_eq!(std::fs::read(emit.join("main.typ")).unwrap(), before);
+}
+
 /// `rollover` of every example folder: the new files check with only blanks to fill, keep every
 /// comment line of the source, and carry the new year.
 #[test]
