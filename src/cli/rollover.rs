@@ -25,20 +25,13 @@ pub fn run(args: &RolloverArgs) -> CliResult {
     folders.dedup();
     for folder in folders {
         let defaults = folder.join(jixiao::load::FOLDER_FILE);
-        if defaults.is_file() {
+        // Whatever is there: a dangling link or a pipe is refused below, not left behind.
+        if defaults.symlink_metadata().is_ok() {
             all.push(defaults);
         }
     }
     check_year(year)?;
-    // NEWDIR inside DIR would make next check/bundle of DIR see both years.
-    if jixiao::output::identity(output).starts_with(jixiao::output::identity(dir)) {
-        return Err(CliError::usage(format!(
-            "新文件夹 {} 在 {} 之内；请写到它外面（否则检查和汇编 {} 时两年的表会混在一起）",
-            output.display(),
-            dir.display(),
-            dir.display()
-        )));
-    }
+    refuse_overlap(dir, output)?;
     let years = InheritedYears::of(dir, &all);
     // Every file is rolled over in memory first: nothing is written if any fails or any
     // target exists.
@@ -79,7 +72,12 @@ pub fn run(args: &RolloverArgs) -> CliResult {
     for r in &checked.reports {
         print_problems(&checked, r, &[]);
     }
-    Ok(0)
+    // The blanks to fill are expected; a file written that cannot be read back is not.
+    Ok(if checked.reports.iter().any(|r| r.is_unreadable()) {
+        super::EXIT_USAGE
+    } else {
+        0
+    })
 }
 
 /// The years project files take from their folder's `jixiao.toml` (checked only when some file
@@ -118,9 +116,38 @@ impl InheritedYears {
     }
 }
 
+/// NEWDIR and DIR must not hold one another: NEWDIR inside DIR, or DIR inside NEWDIR (its
+/// parent, say), would put both years in one folder, and the next check or bundle of it would
+/// mix them.
+fn refuse_overlap(dir: &Path, output: &Path) -> Result<(), CliError> {
+    let (from, to) = (
+        jixiao::output::identity(dir),
+        jixiao::output::identity(output),
+    );
+    let (inner, outer) = if to.starts_with(&from) {
+        (output, dir)
+    } else if from.starts_with(&to) {
+        (dir, output)
+    } else {
+        return Ok(());
+    };
+    Err(CliError::usage(format!(
+        "新文件夹 {} 与 {} 重叠（{} 在 {} 之内）；请写到一个与它互不包含的新文件夹（否则检查和汇编时两年的表会混在一起）",
+        output.display(),
+        dir.display(),
+        inner.display(),
+        outer.display()
+    )))
+}
+
 /// The text of `from` rolled over to `year` (its texts' old year `from_year` when the file does
-/// not state one), in memory; a year it kept in a text is printed for the user to look at.
+/// not state one), in memory; a year it kept in a text is printed for the user to look at. A
+/// source `check` could not read (not a regular file, over the size limit) is refused before
+/// anything is written; so is a result over the limit, which `check` would then refuse to read.
 pub fn rolled_text(from: &Path, from_year: Option<i32>, year: i32) -> Result<String, CliError> {
+    if let Some(message) = jixiao::load::not_readable(from) {
+        return Err(CliError::usage(message));
+    }
     let text = std::fs::read_to_string(from).map_err(|e| {
         CliError::usage(format!(
             "无法读取 {}：{}",
@@ -132,6 +159,14 @@ pub fn rolled_text(from: &Path, from_year: Option<i32>, year: i32) -> Result<Str
         .map_err(|e| CliError::usage(format!("{}：{e}", from.display())))?;
     for note in &rolled.notes {
         eprintln!("注意：{}：{note}", from.display());
+    }
+    let limit = jixiao::load::MAX_FILE_BYTES;
+    if rolled.text.len() as u64 > limit {
+        return Err(CliError::usage(format!(
+            "{} 转写后有 {} 字节，超过项目文件的上限 {limit} 字节",
+            from.display(),
+            rolled.text.len()
+        )));
     }
     Ok(rolled.text)
 }

@@ -918,6 +918,79 @@ fn emit_typst_never_writes_through_a_link_in_its_folder() {
     assert_eq!(std::fs::read(emit.join("main.typ")).unwrap(), before);
 }
 
+/// Issue 16: rollover never mixes two years in one folder — NEWDIR may neither hold nor be held
+/// by DIR — and a file it could not read back (over the size limit, a dangling link) is refused
+/// with a non-zero exit before anything is written.
+#[test]
+#[cfg(unix)]
+fn rollover_refuses_overlapping_folders_and_files_it_cannot_read_back() {
+    let folder = Folder::new();
+    let src = folder.path().join("dept/2024");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(
+        src.join("a.toml"),
+        project(
+            "",
+            "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+        ),
+    )
+    .unwrap();
+    let roll = |out: &std::path::Path| {
+        run_jixiao(&[
+            "rollover",
+            src.to_str().unwrap(),
+            "--year",
+            "2025",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+    };
+    let parent = folder.path().join("dept");
+    for out in [
+        parent.clone(),
+        folder.path().to_path_buf(),
+        src.clone(),
+        src.join("next"),
+    ] {
+        let (code, _, stderr) = roll(&out);
+        assert_eq!(code, 2, "{}: {stderr}", out.display());
+        assert!(
+            stderr.contains("重叠") && stderr.contains("互不包含"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&parent).unwrap().count(),
+        1,
+        "nothing written beside 2024"
+    );
+    assert_eq!(std::fs::read_dir(&src).unwrap().count(), 1);
+
+    // 20 MB: over the 16 MB a project file may have.
+    let big = src.join("big.toml");
+    let mut text = std::fs::read_to_string(src.join("a.toml")).unwrap();
+    text.push_str(&format!("# {}\n", "x".repeat(20 * 1024 * 1024)));
+    std::fs::write(&big, text).unwrap();
+    let out = folder.path().join("2025");
+    let (code, _, stderr) = roll(&out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("big.toml") && stderr.contains("超过项目文件的上限"),
+        "{stderr}"
+    );
+    assert!(!out.exists(), "nothing written");
+    std::fs::remove_file(&big).unwrap();
+    std::os::unix::fs::symlink("moved.toml", src.join("jixiao.toml")).unwrap();
+    let (code, _, stderr) = roll(&out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("失效的符号链接"), "{stderr}");
+    assert!(!out.exists(), "nothing written");
+    std::fs::remove_file(src.join("jixiao.toml")).unwrap();
+    let (code, _, stderr) = roll(&out);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(out.join("a.toml").is_file());
+}
+
 /// `rollover` of every example folder: the new files check with only blanks to fill, keep every
 /// comment line of the source, and carry the new year.
 #[test]
