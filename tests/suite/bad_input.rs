@@ -593,6 +593,8 @@ fn the_funds_reason_is_asked_for_where_it_belongs() {
     let fixed = format!("{low}\n[funds]\nreason = \"场地改造延期\"\n");
     let report = check_text(&fixed);
     assert!(report.problems.is_empty(), "{:?}", report.problems);
+}
+
 // Issue 16, hostile round 3: nothing of a folder is left out without a word.
 
 /// `jixiao ARGS` as an unprivileged user when the tests run as root (root reads any folder,

@@ -1939,6 +1939,7 @@ fn rollover_carries_the_year_in_texts_and_clears_the_dates() {
     let text = std::fs::read_to_string(&next).unwrap();
     assert!(text.contains("name = \"2021年度人才引进经费\""), "{text}");
     assert!(text.contains("\nyear = 2021 "), "{text}");
+}
 
 /// `watch` of a path `check` cannot read says what `check` says (issue 16): a pipe is "不是普通
 /// 文件", a symlink loop a loop, a dangling link a dangling link — never "not found".
