@@ -1980,3 +1980,37 @@ fn watch_and_check_say_the_same_of_an_unreadable_path() {
         );
     }
 }
+
+/// Issue 16: a PDF bundle is laid out in memory at once (about 2 MB a project); one over the
+/// limit is refused before any layout, naming the limit and how to split it — not aborted by
+/// the system once memory runs out. The workbook, which is not laid out, is still written.
+#[test]
+fn a_bundle_over_the_limit_is_refused_before_layout() {
+    let folder = Folder::new();
+    let text = project(
+        "",
+        "level2 = \"数量指标\"\nname = \"a\"\ntarget = \"≥1\"\nactual = \"1\"\nweight = 90",
+    );
+    for i in 0..1001 {
+        folder.write(&format!("p{i:04}.toml"), &text);
+    }
+    let pdf = folder.path().join("汇编.pdf");
+    let dir = folder.path().to_str().unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = jixiao(&["bundle", dir, "-o", pdf.to_str().unwrap()]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("有 1001 个项目，超过一份 PDF 汇编的上限 1000 个")
+            && stderr.contains("请按子文件夹分开汇编"),
+        "{stderr}"
+    );
+    assert!(!pdf.exists());
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "refused before layout"
+    );
+    let xlsx = folder.path().join("汇编.xlsx");
+    let (code, _, stderr) = jixiao(&["bundle", dir, "-o", xlsx.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("1001 个项目"), "{stderr}");
+}
