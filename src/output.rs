@@ -348,7 +348,9 @@ pub fn write_pages(path: &Path, pages: &[(PathBuf, Vec<u8>)]) -> Result<Vec<Path
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
             && !ext.eq_ignore_ascii_case("toml")
     };
-    if let Ok(old) = std::fs::read_to_string(&manifest) {
+    // Only a regular file of its own is read (a pipe put there would block).
+    let listed = manifest.symlink_metadata().is_ok_and(|m| m.is_file());
+    if listed && let Ok(old) = std::fs::read_to_string(&manifest) {
         for name in old.lines() {
             // Only plain names of this folder, never a path.
             if name.is_empty()
@@ -521,6 +523,18 @@ mod tests {
         ));
         assert!(!pages.join("x-1.png").exists());
         assert_eq!(std::fs::read(elsewhere.join("form.typ")).unwrap(), b"mine");
+        // A pipe where the list of pages goes is never opened (it would block).
+        std::fs::remove_file(pages.join("x-2.png")).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(pages.join(".x.png.pages"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let result = write_pages(&pages.join("x.png"), &set);
+        assert!(
+            matches!(result, Err(OutputError::NotAFile(_))),
+            "{result:?}"
+        );
     }
 
     #[test]
