@@ -66,6 +66,15 @@ pub fn run(args: &RenderArgs) -> CliResult {
                 dir.clone()
             }
         });
+        // DIR/<file name>/ is jixiao's own: a link there is not followed.
+        if several
+            && let Some(sub) = &emit
+            && sub
+                .symlink_metadata()
+                .is_ok_and(|m| m.file_type().is_symlink())
+        {
+            return Err(jixiao::output::OutputError::SymlinkInOutput(sub.clone()).into());
+        }
         let written = write_form(
             || engine_in(&mut engine_cell, assets),
             &checked,

@@ -39,6 +39,9 @@ pub fn run(args: &RolloverArgs) -> CliResult {
     for from in &all {
         let rel = from.strip_prefix(dir).unwrap_or(from);
         let to = output.join(rel);
+        // No link inside NEWDIR is followed (a sub-folder linked elsewhere would receive the
+        // files).
+        jixiao::output::check_in_tree(output, rel)?;
         if to.symlink_metadata().is_ok() {
             return Err(CliError::usage(format!(
                 "{} 已存在；rollover 不覆盖任何文件，请换一个新文件夹",
@@ -49,19 +52,17 @@ pub fn run(args: &RolloverArgs) -> CliResult {
             e.message.push_str("；未写入任何文件");
             e
         })?;
-        plan.push((to, next));
+        plan.push((rel.to_path_buf(), next));
     }
-    for (to, next) in &plan {
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                CliError::usage(format!(
-                    "无法创建 {}：{}",
-                    parent.display(),
-                    jixiao::output::describe_io(&e)
-                ))
-            })?;
-        }
-        jixiao::output::write_atomic(to, next.as_bytes())?;
+    std::fs::create_dir_all(output).map_err(|e| {
+        CliError::usage(format!(
+            "无法创建 {}：{}",
+            output.display(),
+            jixiao::output::describe_io(&e)
+        ))
+    })?;
+    for (rel, next) in &plan {
+        jixiao::output::write_in_tree(output, rel, next.as_bytes())?;
     }
     eprintln!(
         "已写入 {}（{} 个文件，{year}年度）；以下是还需填写的空白：",

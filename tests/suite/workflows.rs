@@ -916,6 +916,30 @@ fn emit_typst_never_writes_through_a_link_in_its_folder() {
         "nothing added there"
     );
     assert_eq!(std::fs::read(emit.join("main.typ")).unwrap(), before);
+
+    // Several projects: DIR/<file name>/ is jixiao's own too.
+    let many = folder.path().join("many");
+    let out = folder.path().join("out");
+    std::fs::create_dir_all(&many).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::os::unix::fs::symlink(&user, many.join("信息化运维经费")).unwrap();
+    let (code, _, stderr) = jixiao(&[
+        "render",
+        input,
+        "examples/mof-2020/职业技能培训补贴.toml",
+        "-o",
+        out.to_str().unwrap(),
+        "--draft",
+        "--emit-typst",
+        many.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("是符号链接"), "{stderr}");
+    assert_eq!(
+        std::fs::read_dir(&user).unwrap().count(),
+        1,
+        "nothing added there"
+    );
 }
 
 /// Issue 16: rollover never mixes two years in one folder — NEWDIR may neither hold nor be held
@@ -986,9 +1010,22 @@ fn rollover_refuses_overlapping_folders_and_files_it_cannot_read_back() {
     assert!(stderr.contains("失效的符号链接"), "{stderr}");
     assert!(!out.exists(), "nothing written");
     std::fs::remove_file(src.join("jixiao.toml")).unwrap();
+    // A sub-folder of NEWDIR that links elsewhere is not written through.
+    std::fs::create_dir(src.join("sub")).unwrap();
+    std::fs::copy(src.join("a.toml"), src.join("sub/b.toml")).unwrap();
+    let elsewhere = folder.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, out.join("sub")).unwrap();
+    let (code, _, stderr) = roll(&out);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("是符号链接"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
+    assert!(!out.join("a.toml").exists(), "nothing written");
+    std::fs::remove_file(out.join("sub")).unwrap();
     let (code, _, stderr) = roll(&out);
     assert_eq!(code, 0, "{stderr}");
-    assert!(out.join("a.toml").is_file());
+    assert!(out.join("a.toml").is_file() && out.join("sub/b.toml").is_file());
 }
 
 /// `rollover` of every example folder: the new files check with only blanks to fill, keep every
