@@ -168,12 +168,22 @@ fn walk(
                     path,
                 });
             }
-        } else if path.extension().is_some_and(|e| e == "toml")
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
             && path.file_name().is_some_and(|n| n != FOLDER_FILE)
         {
             // A project file that cannot be read (a dangling symlink, a pipe) is named, not
-            // left out.
-            let unreadable = not_readable(&path);
+            // left out; so is a `JIXIAO.TOML` that would be neither defaults nor a project.
+            let name = entry.file_name();
+            let unreadable = if name.to_string_lossy().eq_ignore_ascii_case(FOLDER_FILE) {
+                Some(format!(
+                    "{} 的文件名应为小写的 {FOLDER_FILE}，否则不会被当作文件夹默认值读取；请改名 (folder file name must be lower case)",
+                    path.display()
+                ))
+            } else {
+                not_readable(&path)
+            };
             found.push(Found { path, unreadable });
         }
     }

@@ -649,6 +649,10 @@ fn every_unreadable_entry_of_a_folder_is_a_problem_of_its_own() {
     std::fs::write(dept.join("a.toml"), VALID).unwrap();
     std::fs::write(dept.join("locked/hidden.toml"), VALID).unwrap();
     std::fs::write(dept.join("sub/c.toml"), VALID).unwrap();
+    // Saved on Windows with an upper-case extension: still a project; an upper-case folder
+    // file would be neither defaults nor a project, so it is named.
+    std::fs::write(dept.join("D.TOML"), VALID).unwrap();
+    std::fs::write(dept.join("JIXIAO.TOML"), "year = 2024\n").unwrap();
     symlink("gone.toml", dept.join("b.toml")).unwrap();
     symlink("loop.toml", dept.join("loop.toml")).unwrap();
     assert!(
@@ -692,6 +696,16 @@ fn every_unreadable_entry_of_a_folder_is_a_problem_of_its_own() {
         sub.contains("sub/jixiao.toml") && sub.contains("失效的符号链接"),
         "{sub}"
     );
+    assert!(
+        named("dept/JIXIAO.TOML")
+            .2
+            .contains("文件名应为小写的 jixiao.toml")
+    );
+    assert!(
+        !problems.iter().any(|(f, _, _)| f.ends_with("D.TOML")),
+        "{problems:?}"
+    );
+    assert!(stdout.contains("D.TOML"), "D.TOML is checked: {stdout}");
     // The readable project is still checked, and clean.
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     let a = json
