@@ -238,11 +238,15 @@ pub fn build(
             ..empty
         };
     };
-    // A weight still to fill (or unreadable) is already an error at its cell; a sum without it
-    // would blame the other rows.
-    let weight_unknown = indicators
-        .iter()
-        .any(|r| r.indicator.applicable && r.indicator.weight.is_none());
+    // A weight still to fill (unreadable, or negative) is already an error at its cell; a sum
+    // of it would blame the other rows.
+    let weight_unknown = indicators.iter().any(|r| {
+        r.indicator.applicable
+            && r.indicator
+                .weight
+                .as_ref()
+                .is_none_or(|w| w.value < Decimal::ZERO)
+    });
     if weight_sum != Decimal::from(100) && !indicators.is_empty() && !weight_unknown {
         problems.push(
             Problem::new(

@@ -429,6 +429,19 @@ fn a_negative_amount_gives_only_its_own_error() {
     assert_eq!(r.problems[0].field, "funds.fiscal.budget");
     let funds = r.funds.as_ref().unwrap();
     assert_eq!((funds.total.rate, funds.score), (None, None));
+    // A negative executed amount, or weight: the same, no weights-sum of "-90 + 10".
+    for (from, to, field) in [
+        ("executed = 100", "executed = -100", "funds.fiscal.executed"),
+        ("weight = 90", "weight = -90", "indicators[0].weight"),
+    ] {
+        let r = check_text(
+            &text
+                .replace("budget = -100", "budget = 100")
+                .replace(from, to),
+        );
+        assert_eq!(codes(&r), ["negative-value"], "{to}");
+        assert_eq!(r.problems[0].field, field);
+    }
 }
 
 /// 上海 "超过95%得8分": a tier written with 超过 / > is strict — exactly 95% does not reach it.
