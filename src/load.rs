@@ -130,14 +130,8 @@ fn walk(
     }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
-        // The folder named on the command line must be readable; a subfolder that is not is
-        // reported in its place, and the others are checked.
-        Err(source) if depth == 0 => {
-            return Err(LoadError::Io {
-                path: dir.to_path_buf(),
-                source,
-            });
-        }
+        // A folder that cannot be listed (named on the command line or found below one) is
+        // reported in its place, and the other paths are checked.
         Err(e) => {
             found.push(unreadable_folder(dir, &e));
             return Ok(());

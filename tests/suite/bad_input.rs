@@ -671,7 +671,24 @@ fn every_unreadable_entry_of_a_folder_is_a_problem_of_its_own() {
     std::fs::set_permissions(dept.join("locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
     let (code, stdout, stderr) =
         jixiao_unprivileged(&["check", "--format", "json", dept.to_str().unwrap()]);
+    // The unreadable folder named on the command line itself: a report of its own too.
+    let (named_code, named_out, named_err) = jixiao_unprivileged(&[
+        "check",
+        "--format",
+        "json",
+        dept.join("locked").to_str().unwrap(),
+        dept.join("a.toml").to_str().unwrap(),
+    ]);
     std::fs::set_permissions(dept.join("locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(named_code, 2, "{named_err}");
+    let named_problems = json_problems(&named_out);
+    assert_eq!(named_problems.len(), 1, "{named_problems:?}");
+    assert!(named_problems[0].0.ends_with("dept/locked"));
+    assert!(named_problems[0].2.starts_with("无法读取文件夹"));
+    assert!(
+        named_out.contains("a.toml"),
+        "the file is still checked: {named_out}"
+    );
     assert_eq!(code, 2, "an unreadable entry exits 2: {stderr}");
     let problems = json_problems(&stdout);
     let named = |name: &str| {
