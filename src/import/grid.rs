@@ -15,6 +15,14 @@ pub struct Number {
     /// The stored value when it has more than the 15 significant digits Excel keeps and shows
     /// (`94.60000000000001`, left by a formula): `text` is then the value as Excel shows it.
     pub stored: Option<String>,
+    /// A % sign the format writes as text (`0.00!%`): the value itself is the percentage.
+    pub literal_percent: bool,
+    /// The number format moved the decimal point (`#,##0.00,`, `0!.0000`): `text` is the
+    /// value shown; this is the stored value and the format code.
+    pub scaled_from: Option<(String, String)>,
+    /// The cell shows a number that cannot be computed exactly from the stored one: what shows
+    /// it (`数字格式“0"-"00”`), for the message.
+    pub unreadable: Option<String>,
 }
 
 /// Excel computes with doubles but shows and keeps at most 15 significant digits.
@@ -39,6 +47,9 @@ impl Number {
             percent,
             shown_decimals,
             stored,
+            literal_percent: false,
+            scaled_from: None,
+            unreadable: None,
         }
     }
 
@@ -68,10 +79,33 @@ impl Number {
                 percent,
                 shown_decimals,
                 stored: None,
+                literal_percent: false,
+                scaled_from: None,
+                unreadable: None,
             });
         }
         let v = t.parse::<f64>().ok().filter(|v| v.is_finite())?;
         Some(Number::from_f64(v, percent, shown_decimals))
+    }
+
+    /// A number of a cell whose format is `shown`: the value as the cell shows it when the
+    /// format moves the decimal point, marked unreadable when the shown number cannot be
+    /// computed exactly.
+    pub fn shown_by(mut self, shown: &super::numfmt::Shown) -> Number {
+        self.literal_percent = shown.literal_percent;
+        let by = || format!("其数字格式“{}”", shown.code);
+        if shown.unreadable {
+            self.unreadable = Some(by());
+        } else if shown.shift != 0 {
+            match super::numfmt::shift_point(&self.text, shown.shift) {
+                Some(moved) => {
+                    let stored = std::mem::replace(&mut self.text, moved);
+                    self.scaled_from = Some((stored, shown.code.clone()));
+                }
+                None => self.unreadable = Some(by()),
+            }
+        }
+        self
     }
 }
 
@@ -305,64 +339,6 @@ pub fn shortest(value: f64) -> String {
     format!("{value}")
 }
 
-/// Decimal places a spreadsheet number format shows: `0.00%` → 2, `#,##0` → 0; `None` for
-/// `General` and for formats that do not say (dates, text).
-pub fn format_decimals(code: &str) -> Option<u32> {
-    let visible = strip_quoted(code);
-    // The first section (positive numbers) decides.
-    let first = visible.split(';').next().unwrap_or("");
-    if first.eq_ignore_ascii_case("general") || !first.contains(['0', '#', '?']) {
-        return None;
-    }
-    match first.find('.') {
-        Some(i) => Some(
-            first[i + 1..]
-                .chars()
-                .take_while(|c| matches!(c, '0' | '#' | '?'))
-                .count() as u32,
-        ),
-        None => Some(0),
-    }
-}
-
-/// Whether a number format shows a percentage (a `%` outside quotes and brackets).
-pub fn format_is_percent(code: &str) -> bool {
-    strip_quoted(code)
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .contains('%')
-}
-
-/// A number format without its quoted text, escaped characters and `[…]` sections.
-fn strip_quoted(code: &str) -> String {
-    let mut out = String::new();
-    let mut chars = code.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => {
-                for q in chars.by_ref() {
-                    if q == '"' {
-                        break;
-                    }
-                }
-            }
-            '[' => {
-                for q in chars.by_ref() {
-                    if q == ']' {
-                        break;
-                    }
-                }
-            }
-            '\\' | '_' | '*' => {
-                chars.next();
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,16 +409,5 @@ mod tests {
         assert_eq!(shortest(0.1 + 0.2), "0.30000000000000004");
         assert_eq!(shortest(-0.0), "0");
         assert_eq!(shortest(1e-7), "0.0000001");
-    }
-
-    #[test]
-    fn number_formats() {
-        assert_eq!(format_decimals("0.00%"), Some(2));
-        assert_eq!(format_decimals("#,##0"), Some(0));
-        assert_eq!(format_decimals("General"), None);
-        assert_eq!(format_decimals("0.0\"分\""), Some(1));
-        assert!(format_is_percent("0.00%"));
-        assert!(!format_is_percent("0.00\"%\""));
-        assert!(!format_is_percent("[Red]0.00"));
     }
 }

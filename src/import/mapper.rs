@@ -274,11 +274,25 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
     let mut note = None;
     let text = match &cell.number {
         Some(n) => {
+            // A number the cell shows as another one that cannot be computed exactly: asked
+            // for, never written as the stored number.
+            if let Some(shown_by) = &n.unreadable {
+                return Some(Val {
+                    text: String::new(),
+                    note: Some(format!(
+                        "原表 {} 所存的数为 {}，{shown_by}显示的是另一个数，无法精确换算，已留空待填",
+                        cell.addr, n.text
+                    )),
+                    addr: cell.addr.clone(),
+                });
+            }
             let (mut text, shown) = if n.percent {
                 match percent_text(&n.text) {
                     Some(p) => (format!("{p}%"), places(&p)),
                     None => (n.text.clone(), places(&n.text)),
                 }
+            } else if n.literal_percent {
+                (format!("{}%", n.text), places(&n.text))
             } else {
                 (n.text.clone(), places(&n.text))
             };
@@ -297,6 +311,11 @@ fn value(cell: &Cell, kind: Kind) -> Option<Val> {
                 });
             }
             let mut notes = Vec::new();
+            if let Some((stored, code)) = &n.scaled_from {
+                notes.push(format!(
+                    "单元格所存 {stored}，数字格式“{code}”显示为 {text}，按显示的数录入"
+                ));
+            }
             // A non-zero figure the format would show as 0 is kept as stored: the display hides
             // it rather than states it.
             let number = |t: &str| crate::decimal::parse(t.trim_end_matches('%'));

@@ -13,6 +13,7 @@ mod cfb;
 pub mod docx;
 pub mod grid;
 pub mod mapper;
+pub mod numfmt;
 pub mod ods;
 mod stale;
 pub mod write;

@@ -173,7 +173,15 @@ fn cell_value(cell: Node) -> (String, Option<Number>) {
             let value =
                 attr(cell, "value").and_then(|v| Number::from_text(v, kind == "percentage", None));
             match value {
-                Some(n) => (n.text.clone(), Some(n)),
+                Some(mut n) => {
+                    // The number styles (`number:display-factor`, text between the digits) are
+                    // not read: the text the cell shows must agree with the stored value.
+                    let shown = paragraphs(cell);
+                    if !agrees(&n, &shown) {
+                        n.unreadable = Some(format!("所显示的“{}”", shown.trim()));
+                    }
+                    (n.text.clone(), Some(n))
+                }
                 None => (paragraphs(cell), None),
             }
         }
@@ -192,6 +200,33 @@ fn cell_value(cell: Node) -> (String, Option<Number>) {
         }
         _ => (paragraphs(cell), None),
     }
+}
+
+/// Whether the text a cell shows is its stored number (×100 for a percentage), at the shown
+/// decimals. A shown text that is no plain number (a date style, words) is not compared.
+fn agrees(n: &Number, shown: &str) -> bool {
+    let cleaned: String = shown
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\u{a0}' | '¥' | '￥' | '$'))
+        .collect();
+    let (digits, percent) = match cleaned.strip_suffix('%') {
+        Some(d) => (d, true),
+        None => (cleaned.as_str(), false),
+    };
+    let Some(shown_value) = crate::decimal::parse(digits) else {
+        return true;
+    };
+    let stored = if n.percent && percent {
+        super::numfmt::shift_point(&n.text, 2)
+    } else {
+        Some(n.text.clone())
+    };
+    let Some(stored) = stored.as_deref().and_then(crate::decimal::parse) else {
+        return true;
+    };
+    let places = digits.split_once('.').map_or(0, |(_, f)| f.len() as u32);
+    crate::decimal::fixed(stored, places) == crate::decimal::fixed(shown_value, places)
 }
 
 /// The text of a cell's paragraphs, one line each. It stops growing past [`CELL_CHARS`] (a

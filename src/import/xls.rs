@@ -10,7 +10,8 @@ use std::collections::HashMap;
 use super::budget::Budget;
 use super::cfb::{Compound, u16_at, u32_at};
 use super::grid::{self, Cell, Grid, Number};
-use super::xlsx::{builtin_format, is_date_format, serial_date};
+use super::numfmt::Shown;
+use super::xlsx::serial_date;
 
 pub const PASSWORD_MESSAGE: &str = "设置了打开密码（已加密），无法读取：请在 Excel/WPS 中打开，取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空）后另存为 .xlsx 再导入 (password-protected)";
 
@@ -103,7 +104,7 @@ struct Globals {
     sheets: Vec<SheetEntry>,
     sst: Vec<String>,
     /// Per XF index: percent, shown decimals, date.
-    xfs: Vec<(bool, Option<u32>, bool)>,
+    xfs: Vec<Shown>,
     date1904: bool,
 }
 
@@ -165,20 +166,7 @@ impl Globals {
         let sst = read_sst(sst_parts, budget)?;
         let xfs = xf_formats
             .iter()
-            .map(|&id| {
-                let code = formats
-                    .get(&id)
-                    .cloned()
-                    .or_else(|| builtin_format(u32::from(id)));
-                match code {
-                    Some(code) => (
-                        grid::format_is_percent(&code),
-                        grid::format_decimals(&code),
-                        is_date_format(&code),
-                    ),
-                    None => (false, None, (14..=22).contains(&id)),
-                }
-            })
+            .map(|&id| Shown::by_id(u32::from(id), formats.get(&id).map(String::as_str)))
             .collect();
         Ok(Globals {
             sheets,
@@ -188,11 +176,8 @@ impl Globals {
         })
     }
 
-    fn style(&self, xf: u16) -> (bool, Option<u32>, bool) {
-        self.xfs
-            .get(usize::from(xf))
-            .copied()
-            .unwrap_or((false, None, false))
+    fn style(&self, xf: u16) -> Shown {
+        self.xfs.get(usize::from(xf)).cloned().unwrap_or_default()
     }
 }
 
@@ -381,11 +366,13 @@ fn sheet_grid(
             };
             return Some(Cell::text(r.into(), c.into(), text, addr(r, c)));
         }
-        let (percent, decimals, date) = globals.style(xf);
-        if date && let Some(d) = serial_date(v, globals.date1904) {
+        let shown = globals.style(xf);
+        if shown.date
+            && let Some(d) = serial_date(v, globals.date1904)
+        {
             return Some(Cell::text(r.into(), c.into(), d, addr(r, c)));
         }
-        let number = Number::from_f64(v, percent, decimals);
+        let number = Number::from_f64(v, shown.percent, shown.decimals).shown_by(&shown);
         let mut cell = Cell::text(r.into(), c.into(), number.text.clone(), addr(r, c));
         cell.number = Some(number);
         Some(cell)

@@ -10,6 +10,7 @@ use roxmltree::{Document, Node};
 
 use super::budget::Budget;
 use super::grid::{self, Cell, Grid, Number};
+use super::numfmt::Shown;
 use crate::workbook::{COMPUTED_NAME, MARKER_PROPERTY};
 
 /// Largest XML part read (a sheet of 10 000 rows is a few MB; this stops zip bombs).
@@ -404,8 +405,8 @@ pub(super) fn decode_escapes(text: &str) -> String {
 
 #[derive(Default)]
 struct Styles {
-    /// Per cell style (`s`): is a percentage, shown decimals, is a date.
-    xfs: Vec<(bool, Option<u32>, bool)>,
+    /// Per cell style (`s`): how its number format shows a number.
+    xfs: Vec<Shown>,
 }
 
 impl Styles {
@@ -430,15 +431,7 @@ impl Styles {
                             .attribute("numFmtId")
                             .and_then(|v| v.parse().ok())
                             .unwrap_or(0);
-                        let code = custom.get(&id).cloned().or_else(|| builtin_format(id));
-                        match code {
-                            Some(code) => (
-                                grid::format_is_percent(&code),
-                                grid::format_decimals(&code),
-                                is_date_format(&code),
-                            ),
-                            None => (false, None, (14..=22).contains(&id)),
-                        }
+                        Shown::by_id(id, custom.get(&id).map(String::as_str))
                     })
                     .collect()
             })
@@ -446,45 +439,11 @@ impl Styles {
         Styles { xfs }
     }
 
-    fn get(&self, style: Option<usize>) -> (bool, Option<u32>, bool) {
+    fn get(&self, style: Option<usize>) -> Shown {
         style
-            .and_then(|s| self.xfs.get(s).copied())
-            .unwrap_or((false, None, false))
+            .and_then(|s| self.xfs.get(s).cloned())
+            .unwrap_or_default()
     }
-}
-
-/// The built-in number formats that matter here (ECMA-376 §18.8.30).
-pub(super) fn builtin_format(id: u32) -> Option<String> {
-    let code = match id {
-        1 => "0",
-        2 => "0.00",
-        3 => "#,##0",
-        4 => "#,##0.00",
-        9 => "0%",
-        10 => "0.00%",
-        37 | 38 => "#,##0 ;(#,##0)",
-        39 | 40 => "#,##0.00;(#,##0.00)",
-        14 => "yyyy-mm-dd",
-        _ => return None,
-    };
-    Some(code.to_string())
-}
-
-/// A date format: y, m, d letters outside quotes and brackets (and not only `[h]` times).
-pub(super) fn is_date_format(code: &str) -> bool {
-    let mut visible = String::new();
-    let mut quoted = false;
-    let mut bracket = false;
-    for c in code.chars() {
-        match c {
-            '"' => quoted = !quoted,
-            '[' if !quoted => bracket = true,
-            ']' if !quoted => bracket = false,
-            _ if !quoted && !bracket => visible.push(c.to_ascii_lowercase()),
-            _ => {}
-        }
-    }
-    visible.contains('y') || visible.contains('d')
 }
 
 /// A spreadsheet date serial as `YYYY-MM-DD` (1900 system with its phantom 29 Feb, or 1904).
@@ -604,7 +563,7 @@ fn sheet_grid(
                 cells.push(Cell::text(row_index, col, text, addr));
                 continue;
             }
-            let (percent, decimals, date) = styles.get(style);
+            let shown = styles.get(style);
             let (text, number) = match c.attribute("t").unwrap_or("n") {
                 "s" => match value
                     .trim()
@@ -649,13 +608,16 @@ fn sheet_grid(
                     None,
                 ),
                 _ => match value.trim().parse::<f64>() {
-                    Ok(v) if date => match serial_date(v, date1904) {
+                    Ok(v) if shown.date => match serial_date(v, date1904) {
                         Some(d) => (d, None),
                         None => (grid::shortest(v), None),
                     },
                     // `from_text` refuses what is not a finite number: kept as text.
-                    _ => match Number::from_text(value, percent, decimals) {
-                        Some(n) => (n.text.clone(), Some(n)),
+                    _ => match Number::from_text(value, shown.percent, shown.decimals) {
+                        Some(n) => {
+                            let n = n.shown_by(&shown);
+                            (n.text.clone(), Some(n))
+                        }
                         None => (value.to_string(), None),
                     },
                 },

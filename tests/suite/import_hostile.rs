@@ -619,3 +619,90 @@ fn thousands_of_sheet_entries_are_bounded() {
     let path = write_file(&folder, "多表.xlsx", &rezip(&entries));
     refused_beside_a_good_one(&folder, &path, "4 096 张工作表（每个文件的上限）");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Hostile round 4: number formats that show another number than the stored one
+
+/// The 万元 trick (`0!.0000` shows 元 1000000 as 100.0000), a trailing comma (÷1000) and an
+/// escaped % (a literal sign, no ×100) are read as the form shows them; a format whose shown
+/// number cannot be computed exactly leaves the figure to fill, naming cell, value and format.
+#[test]
+fn number_formats_are_read_as_the_form_shows_them() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    for (r, c, v) in &mut sheet.cells {
+        match (*r, *c) {
+            (5, 3) => *v = Value::Formatted(1_000_000.0, "0!.0000"),
+            (5, 4) => *v = Value::Formatted(86_180.0, "#,##0.00,"),
+            (5, 6) => *v = Value::Formatted(86.18, "0.00!%"),
+            (6, 3) => *v = Value::Formatted(999_000.0, "0\".\"0000"),
+            (6, 4) => *v = Value::Formatted(86.08, "0\"-\"00"),
+            _ => {}
+        }
+    }
+    let input = write_file(&folder, "万元.xlsx", &xlsx(&[sheet]));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    // Written; `check` then asks for the figure left to fill.
+    assert_eq!(code, 1, "{stderr}");
+    let text = read(&out.join("测试项目乙.toml"));
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    let funds = &table["funds"];
+    assert_eq!(funds["total"]["budget"].as_str(), Some("100"), "{text}");
+    assert_eq!(funds["total"]["executed"].as_str(), Some("86.18"), "{text}");
+    assert_eq!(funds["total"]["rate"].as_str(), Some("86.18%"), "{text}");
+    assert_eq!(funds["fiscal"]["budget"].as_str(), Some("99.9"), "{text}");
+    assert_eq!(funds["fiscal"]["executed"].as_str(), Some(""), "{text}");
+    assert!(
+        text.contains("单元格所存 1000000，数字格式“0!.0000”显示为 100，按显示的数录入"),
+        "{text}"
+    );
+    assert!(
+        text.contains("原表 Sheet1!E7 所存的数为 86.08，其数字格式“0\"-\"00”显示的是另一个数"),
+        "{text}"
+    );
+}
+
+/// An .ods whose cell shows another number than it stores (a `number:display-factor` style or
+/// text between the digits): left to fill, never the stored number.
+#[test]
+fn ods_cells_showing_another_number_are_left_to_fill() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    for (r, c, v) in &mut sheet.cells {
+        if (*r, *c) == (5, 3) {
+            *v = Value::Number(1_000_000.0);
+        }
+    }
+    let entries = unzip(&ods(&[sheet]))
+        .into_iter()
+        .map(|(name, bytes)| {
+            let xml = String::from_utf8(bytes).unwrap();
+            let xml = xml.replace("<text:p>1000000</text:p>", "<text:p>100.0000</text:p>");
+            (name, xml.into_bytes())
+        })
+        .collect::<Vec<_>>();
+    let input = write_file(&folder, "万元.ods", &rezip(&entries));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    // Written; `check` then asks for the figure left to fill.
+    assert_eq!(code, 1, "{stderr}");
+    let text = read(&out.join("测试项目乙.toml"));
+    let table: toml::Table = toml::from_str(&text).unwrap();
+    assert_eq!(
+        table["funds"]["total"]["budget"].as_str(),
+        Some(""),
+        "{text}"
+    );
+    assert!(
+        text.contains("原表 Sheet1!D6 所存的数为 1000000，所显示的“100.0000”显示的是另一个数"),
+        "{text}"
+    );
+    assert_eq!(
+        table["funds"]["total"]["executed"].as_str(),
+        Some("86.18"),
+        "{text}"
+    );
+}
