@@ -10,8 +10,8 @@ pub const CELL_CHARS: usize = 32_767;
 pub const XML_DEPTH: usize = 1_000;
 
 /// What is counted, in this order: cells, their text bytes, sheets, XML bytes (unzipped), XML
-/// elements, XML attributes, shared strings.
-type Used = [usize; 7];
+/// elements, XML attributes, shared strings, `.xls` records.
+type Used = [usize; 8];
 const CELLS: usize = 0;
 const TEXT: usize = 1;
 const SHEETS: usize = 2;
@@ -19,6 +19,7 @@ const XML: usize = 3;
 const ELEMENTS: usize = 4;
 const ATTRIBUTES: usize = 5;
 const STRINGS: usize = 6;
+const RECORDS: usize = 7;
 
 /// Per file: far beyond any form (a form is a few hundred cells).
 const FILE: Used = [
@@ -29,6 +30,7 @@ const FILE: Used = [
     3_000_000,
     6_000_000,
     1_000_000,
+    4_000_000,
 ];
 /// Per run: a department's folder of forms fits many times over.
 const RUN: Used = [
@@ -39,6 +41,7 @@ const RUN: Used = [
     30_000_000,
     60_000_000,
     10_000_000,
+    40_000_000,
 ];
 
 /// How a limit is named in a message: "500 000 个单元格", "64 MB 的单元格文字".
@@ -50,7 +53,8 @@ fn limit_text(what: usize, n: usize) -> String {
         XML => format!("{} MB 的 XML（解压后）", n >> 20),
         ELEMENTS => format!("{} 个 XML 元素", grouped(n)),
         ATTRIBUTES => format!("{} 个 XML 属性", grouped(n)),
-        _ => format!("{} 个共享字符串", grouped(n)),
+        STRINGS => format!("{} 个共享字符串", grouped(n)),
+        _ => format!("{} 条 .xls 数据记录", grouped(n)),
     }
 }
 
@@ -108,6 +112,11 @@ impl Budget {
     /// One more shared string (a workbook's table of the texts its cells point at).
     pub fn string(&mut self) -> Result<(), String> {
         self.charge(STRINGS, 1)
+    }
+
+    /// One more record of an `.xls` stream, cell or not: reading them is the work.
+    pub fn record(&mut self) -> Result<(), String> {
+        self.charge(RECORDS, 1)
     }
 
     /// One more worksheet (or document).

@@ -55,14 +55,39 @@ pub fn read(file: &Compound, budget: &mut Budget) -> Result<Vec<Grid>, String> {
             None => return Err("不是 Excel 工作簿（复合文档中没有 Workbook 数据流）".to_string()),
         },
     };
-    let globals = Globals::read(&stream, budget)?;
+    sheets(&stream, budget)
+}
+
+/// Every worksheet of a Workbook stream.
+fn sheets(stream: &[u8], budget: &mut Budget) -> Result<Vec<Grid>, String> {
+    let globals = Globals::read(stream, budget)?;
     let mut grids = Vec::new();
+    // Each sheet offset is read once: several directory entries pointing at one sheet (a file
+    // edited by hand) would otherwise multiply the work. Offset → (first sheet, the others).
+    let mut read_at: HashMap<usize, (String, Vec<String>)> = HashMap::new();
     for sheet in &globals.sheets {
         // Chart, macro and VBA sheets hold no cells.
         if sheet.kind != 0 {
             continue;
         }
-        grids.push(sheet_grid(&stream, sheet, &globals, budget)?);
+        if let Some((_, others)) = read_at.get_mut(&sheet.pos) {
+            others.push(sheet.name.clone());
+            continue;
+        }
+        read_at.insert(sheet.pos, (sheet.name.clone(), Vec::new()));
+        grids.push(sheet_grid(stream, sheet, &globals, budget)?);
+    }
+    let mut shared: Vec<_> = read_at
+        .into_iter()
+        .filter(|(_, (_, o))| !o.is_empty())
+        .collect();
+    shared.sort();
+    for (pos, (first, others)) in shared {
+        let place = format!("Workbook 数据流第 {pos} 字节处");
+        if let Some(grid) = grids.first_mut() {
+            grid.notes
+                .push(super::xlsx::shared_note(&first, &others, &place));
+        }
     }
     if grids.is_empty() {
         return Err("工作簿中没有工作表".to_string());
@@ -387,7 +412,25 @@ fn sheet_grid(
         out.notes = notes.finish();
         return Ok(out);
     }
-    let list: Vec<(u16, &[u8])> = it.collect();
+    // The sheet's records up to its own EOF (an embedded chart's BOF…EOF nests inside),
+    // each charged to the budget: the rest of the stream belongs to other sheets.
+    let mut list: Vec<(u16, &[u8])> = Vec::new();
+    let mut depth = 1usize;
+    for (kind, body) in it {
+        budget.record()?;
+        match kind {
+            BOF => depth += 1,
+            EOF => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            break;
+        }
+        // An embedded chart's records are not the sheet's cells.
+        if depth == 1 && kind != EOF {
+            list.push((kind, body));
+        }
+    }
     // A formula whose result is text: the text follows in a STRING record, after any
     // shared-formula, array or table record (and may go on in CONTINUE records).
     let mut pending_string: Option<(u16, u16)> = None;
@@ -673,6 +716,71 @@ mod tests {
         assert_eq!(texts, [(0, "7"), (1, "abc"), (3, "NaN")]);
         assert_eq!(grid.notes.len(), 1, "{:?}", grid.notes);
         assert!(grid.notes[0].contains("S!A3 是公式"), "{:?}", grid.notes);
+    }
+
+    /// Hostile round 4: three directory entries at one sheet are read once, with a note; a
+    /// sheet's records stop at its own EOF (past an embedded chart's), so the records after it
+    /// are neither cells of the sheet nor work; non-cell records are charged to the budget.
+    #[test]
+    fn sheets_stop_at_their_eof_and_shared_offsets_are_read_once() {
+        let mut sheet = record(BOF, &[0x00, 0x06, 0x10, 0x00]);
+        let mut one = cell_head(0, 0);
+        one.extend(1.5f64.to_le_bytes());
+        sheet.extend(record(NUMBER, &one));
+        sheet.extend(record(BOF, &[0x00, 0x06, 0x20, 0x00]));
+        sheet.extend(record(EOF, &[]));
+        let mut two = cell_head(1, 0);
+        two.extend(2.5f64.to_le_bytes());
+        sheet.extend(record(NUMBER, &two));
+        sheet.extend(record(EOF, &[]));
+        let mut after = cell_head(2, 0);
+        after.extend(9.0f64.to_le_bytes());
+        sheet.extend(record(NUMBER, &after));
+        let entry = |pos: u32, name: &str| {
+            let mut b = pos.to_le_bytes().to_vec();
+            b.extend([0, 0, name.len() as u8, 0]);
+            b.extend(name.as_bytes());
+            record(BOUNDSHEET, &b)
+        };
+        let globals_len =
+            |names: &[&str]| 8 + names.iter().map(|n| 4 + 8 + n.len()).sum::<usize>() + 4;
+        let names = ["A", "B", "C"];
+        let pos = globals_len(&names) as u32;
+        let mut stream = record(BOF, &[0x00, 0x06, 0x05, 0x00]);
+        for n in names {
+            stream.extend(entry(pos, n));
+        }
+        stream.extend(record(EOF, &[]));
+        assert_eq!(stream.len(), pos as usize);
+        stream.extend(&sheet);
+        let grids = sheets(&stream, &mut Budget::default()).unwrap();
+        assert_eq!(grids.len(), 1);
+        let texts: Vec<&str> = grids[0].cells.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, ["1.5", "2.5"]);
+        assert!(
+            grids[0]
+                .notes
+                .iter()
+                .any(|n| n.starts_with("2 张工作表（“B”、“C”）与工作表“A”指向同一份数据")),
+            "{:?}",
+            grids[0].notes
+        );
+        // Five million records that are no cells stop at the per-file record limit.
+        let mut long = record(BOF, &[0x00, 0x06, 0x10, 0x00]);
+        long.extend(record(0x0022, &[]).repeat(5_000_000));
+        let sheet = SheetEntry {
+            name: "S".into(),
+            pos: 0,
+            kind: 0,
+        };
+        let globals = Globals {
+            sheets: Vec::new(),
+            sst: Vec::new(),
+            xfs: Vec::new(),
+            date1904: false,
+        };
+        let err = sheet_grid(&long, &sheet, &globals, &mut Budget::default()).unwrap_err();
+        assert!(err.contains("4 000 000 条 .xls 数据记录"), "{err}");
     }
 
     /// Hostile round 3: one 32 000-character shared string in 60 000 cells (5.7 GB of text

@@ -88,20 +88,25 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
         .collect();
     shared_parts.sort();
     for (target, (first, others)) in shared_parts {
-        let shown: Vec<String> = others.iter().take(3).map(|n| format!("“{n}”")).collect();
-        let more = if others.len() > 3 { "……" } else { "" };
         if let Some(grid) = grids.first_mut() {
-            grid.notes.push(format!(
-                "{} 张工作表（{}{more}）与工作表“{first}”指向同一份数据（{target}），文件可能被改动过：只读取一次",
-                others.len(),
-                shown.join("、")
-            ));
+            grid.notes.push(shared_note(&first, &others, &target));
         }
     }
     if grids.is_empty() {
         return Err("工作簿中没有工作表".to_string());
     }
     Ok(grids)
+}
+
+/// The note on sheets that point at the data of sheet `first` (at `place`), read once.
+pub(super) fn shared_note(first: &str, others: &[String], place: &str) -> String {
+    let shown: Vec<String> = others.iter().take(3).map(|n| format!("“{n}”")).collect();
+    let more = if others.len() > 3 { "……" } else { "" };
+    format!(
+        "{} 张工作表（{}{more}）与工作表“{first}”指向同一份数据（{place}），文件可能被改动过：只读取一次",
+        others.len(),
+        shown.join("、")
+    )
 }
 
 /// The version in the `jixiao` custom document property (`docProps/custom.xml`), if any.
