@@ -119,6 +119,17 @@ impl Budget {
         self.charge(RECORDS, 1)
     }
 
+    /// XML bytes that may still be unpacked: what the file's and the run's budgets have left.
+    pub fn xml_room(&self) -> usize {
+        (FILE[XML].saturating_sub(self.file[XML])).min(RUN[XML].saturating_sub(self.run[XML]))
+    }
+
+    /// A part refused after `bytes` were unpacked: the work is charged (and told when it is
+    /// what the budget refuses).
+    pub fn xml_refused(&mut self, bytes: usize) -> Result<(), String> {
+        self.charge(XML, bytes)
+    }
+
     /// One more worksheet (or document).
     pub fn sheet(&mut self) -> Result<(), String> {
         self.charge(SHEETS, 1)

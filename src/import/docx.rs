@@ -27,7 +27,8 @@ pub fn read<R: Read + Seek>(
         "不是有效的 .docx 文件（文件已损坏，或不是 Word 2007 及以后的格式）".to_string()
     })?;
     let path = main_part(&mut zip, "word/document.xml", budget)?;
-    let text = part(&mut zip, &path)?.ok_or("缺少正文 word/document.xml，不是有效的 .docx 文件")?;
+    let text = part(&mut zip, &path, budget)?
+        .ok_or("缺少正文 word/document.xml，不是有效的 .docx 文件")?;
     let doc = parse_xml(&text, &path, budget)?;
     budget.sheet()?;
     let body = doc

@@ -19,7 +19,8 @@ const REPEAT_LIMIT: u32 = 10_000;
 pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>, String> {
     let mut zip = zip::ZipArchive::new(reader)
         .map_err(|_| "不是有效的 .ods 文件（文件已损坏，或不是 OpenDocument 表格）".to_string())?;
-    let text = part(&mut zip, "content.xml")?.ok_or("缺少 content.xml，不是有效的 .ods 文件")?;
+    let text =
+        part(&mut zip, "content.xml", budget)?.ok_or("缺少 content.xml，不是有效的 .ods 文件")?;
     let doc = parse_xml(&text, "content.xml", budget)?;
     let mut grids = Vec::new();
     for (index, table) in doc

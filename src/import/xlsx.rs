@@ -22,14 +22,14 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
         "不是有效的 .xlsx 文件（文件已损坏，或不是 Excel 2007 及以后的格式）".to_string()
     })?;
     let workbook_path = main_part(&mut zip, "xl/workbook.xml", budget)?;
-    let workbook_text = part(&mut zip, &workbook_path)?
+    let workbook_text = part(&mut zip, &workbook_path, budget)?
         .ok_or("缺少工作簿目录 xl/workbook.xml，不是有效的 .xlsx 文件")?;
     let workbook = parse_xml(&workbook_text, &workbook_path, budget)?;
     let base = workbook_path
         .rsplit_once('/')
         .map_or(String::new(), |(d, _)| format!("{d}/"));
     let rels_path = format!("{base}_rels/{}.rels", &workbook_path[base.len()..]);
-    let targets = match part(&mut zip, &rels_path)? {
+    let targets = match part(&mut zip, &rels_path, budget)? {
         Some(text) => relationships(&parse_xml(&text, &rels_path, budget)?, &base),
         None => HashMap::new(),
     };
@@ -38,15 +38,15 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
         .find(|n| n.has_tag_name_local("workbookPr"))
         .and_then(|n| n.attribute("date1904"))
         .is_some_and(|v| v == "1" || v == "true");
-    let shared = match part(&mut zip, &format!("{base}sharedStrings.xml"))? {
+    let shared = match part(&mut zip, &format!("{base}sharedStrings.xml"), budget)? {
         Some(text) => shared_strings(&parse_xml(&text, "sharedStrings.xml", budget)?, budget)?,
         None => Vec::new(),
     };
-    let styles = match part(&mut zip, &format!("{base}styles.xml"))? {
+    let styles = match part(&mut zip, &format!("{base}styles.xml"), budget)? {
         Some(text) => Styles::read(&parse_xml(&text, "styles.xml", budget)?),
         None => Styles::default(),
     };
-    let jixiao = marker(&mut zip)?;
+    let jixiao = marker(&mut zip, budget)?;
     let sheets: Vec<Node> = workbook
         .descendants()
         .filter(|n| n.has_tag_name_local("sheet"))
@@ -73,7 +73,7 @@ pub fn read<R: Read + Seek>(reader: R, budget: &mut Budget) -> Result<Vec<Grid>,
             continue;
         }
         read_parts.insert(target.clone(), (name.clone(), Vec::new()));
-        let Some(text) = part(&mut zip, &target)? else {
+        let Some(text) = part(&mut zip, &target, budget)? else {
             continue;
         };
         let doc = parse_xml(&text, &target, budget)?;
@@ -110,8 +110,11 @@ pub(super) fn shared_note(first: &str, others: &[String], place: &str) -> String
 }
 
 /// The version in the `jixiao` custom document property (`docProps/custom.xml`), if any.
-fn marker<R: Read + Seek>(zip: &mut zip::ZipArchive<R>) -> Result<Option<String>, String> {
-    let Some(text) = part(zip, "docProps/custom.xml")? else {
+fn marker<R: Read + Seek>(
+    zip: &mut zip::ZipArchive<R>,
+    budget: &mut Budget,
+) -> Result<Option<String>, String> {
+    let Some(text) = part(zip, "docProps/custom.xml", budget)? else {
         return Ok(None);
     };
     // A few properties; a huge part is not a marker jixiao wrote.
@@ -263,29 +266,55 @@ pub(super) fn parse_xml<'a>(
     })
 }
 
-/// One part of the zip as text, `None` when absent.
+/// One part of the zip as text, `None` when absent. It is unpacked with a bound of what the
+/// file's and the run's XML budgets have left (never unpacked whole, then checked), and what a
+/// refused part unpacked is charged, so many small bombs still end in bounded time.
 pub(super) fn part<R: Read + Seek>(
     zip: &mut zip::ZipArchive<R>,
     name: &str,
+    budget: &mut Budget,
 ) -> Result<Option<String>, String> {
     let file = match zip.by_name(name) {
         Ok(f) => f,
         Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(zip::result::ZipError::UnsupportedArchive(_)) => return Err(unsupported(name)),
         Err(_) => return Err(format!("无法解压 {name}，文件可能已损坏")),
     };
+    // Office, WPS and LibreOffice write parts stored or deflated, nothing else.
+    if !matches!(
+        file.compression(),
+        zip::CompressionMethod::Stored | zip::CompressionMethod::Deflated
+    ) {
+        return Err(unsupported(name));
+    }
+    let room = budget.xml_room().min(PART_LIMIT as usize) as u64;
     let mut bytes = Vec::new();
-    file.take(PART_LIMIT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|_| format!("无法解压 {name}，文件可能已损坏"))?;
+    let read = file.take(room + 1).read_to_end(&mut bytes);
+    if read.is_err() || bytes.len() as u64 > room {
+        budget.xml_refused(bytes.len())?;
+    }
+    read.map_err(|_| format!("无法解压 {name}，文件可能已损坏"))?;
     if bytes.len() as u64 > PART_LIMIT {
         return Err(format!("{name} 解压后超过 256 MB，不予读取"));
     }
-    let mut text = String::from_utf8(bytes).map_err(|_| format!("{name} 不是 UTF-8 编码的 XML"))?;
+    let mut text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            budget.xml_refused(e.as_bytes().len())?;
+            return Err(format!("{name} 不是 UTF-8 编码的 XML"));
+        }
+    };
     // In place: a part may be hundreds of megabytes.
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
     Ok(Some(text))
+}
+
+fn unsupported(name: &str) -> String {
+    format!(
+        "{name} 使用了 Excel、WPS、Word 都不会使用的压缩方式，文件可能被改动过：请在 Excel/WPS/Word 中打开后另存，再导入 (unsupported zip compression)"
+    )
 }
 
 /// The package's main part from `_rels/.rels` (the officeDocument relationship).
@@ -294,7 +323,7 @@ pub(super) fn main_part<R: Read + Seek>(
     default: &str,
     budget: &mut Budget,
 ) -> Result<String, String> {
-    let Some(text) = part(zip, "_rels/.rels")? else {
+    let Some(text) = part(zip, "_rels/.rels", budget)? else {
         return Ok(default.to_string());
     };
     let doc = parse_xml(&text, "_rels/.rels", budget)?;
@@ -703,6 +732,37 @@ mod tests {
             "xl/worksheets/s.xml"
         );
         assert_eq!(resolve("xl/", "../x.xml"), "x.xml");
+    }
+
+    /// Hostile round 4: a part is unpacked no further than the run's budget has room for.
+    #[test]
+    fn parts_are_unpacked_within_the_run_budget() {
+        use std::io::Write;
+        let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        writer
+            .start_file("a.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&[b' '; 1 << 20]).unwrap();
+        let bytes = writer.finish().unwrap().into_inner();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut budget = Budget::default();
+        assert_eq!(
+            part(&mut zip, "a.xml", &mut budget)
+                .unwrap()
+                .map(|t| t.len()),
+            Some(1 << 20)
+        );
+        for _ in 0..8 {
+            budget.start_file();
+            budget.xml_refused(256 << 20).unwrap();
+        }
+        assert_eq!(budget.xml_room(), 0);
+        budget.start_file();
+        let err = part(&mut zip, "a.xml", &mut budget).unwrap_err();
+        assert!(
+            err.contains("本次导入的文件合计超过 2048 MB 的 XML"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -706,3 +706,35 @@ fn ods_cells_showing_another_number_are_left_to_fill() {
         "{text}"
     );
 }
+
+/// Hostile round 4: a part compressed with a method Office never writes (bzip2, method 12) is
+/// refused in Chinese before anything is unpacked; the good workbook beside it is imported.
+#[test]
+fn zip_methods_office_never_writes_are_refused() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    let mut bytes = xlsx(&[sheet]);
+    let name = b"xl/sharedStrings.xml";
+    let mut patched = 0;
+    for at in 0..bytes.len() - name.len() {
+        if &bytes[at..at + name.len()] != name {
+            continue;
+        }
+        if at >= 30 && bytes[at - 30..at - 26] == *b"PK\x03\x04" {
+            bytes[at - 30 + 8] = 12;
+            patched += 1;
+        }
+        if at >= 46 && bytes[at - 46..at - 42] == *b"PK\x01\x02" {
+            bytes[at - 46 + 10] = 12;
+            patched += 1;
+        }
+    }
+    assert_eq!(patched, 2);
+    let hostile = write_file(&folder, "bzip2.xlsx", &bytes);
+    refused_beside_a_good_one(
+        &folder,
+        &hostile,
+        "使用了 Excel、WPS、Word 都不会使用的压缩方式",
+    );
+}
