@@ -57,6 +57,15 @@ pub enum OutputError {
 /// carry: what happened and what to do.
 pub fn describe_io(error: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
+    // tempfile wraps the OS error with the temporary's name: the OS error is what is told.
+    if error.raw_os_error().is_none()
+        && let Some(inner) = error
+            .get_ref()
+            .and_then(|e| e.source())
+            .and_then(|e| e.downcast_ref::<std::io::Error>())
+    {
+        return describe_io(inner);
+    }
     let what = match error.kind() {
         K::PermissionDenied => "没有权限（请检查文件夹的写入权限）(permission denied)",
         K::NotFound => "文件或文件夹不存在 (not found)",
@@ -68,12 +77,31 @@ pub fn describe_io(error: &std::io::Error) -> String {
         K::InvalidData => "内容无法读取 (invalid data)",
         K::InvalidFilename => "文件名过长或含有不允许的字符 (invalid file name)",
         K::OutOfMemory => "文件过大，内存不足 (out of memory)",
-        _ => "",
+        K::ResourceBusy => "文件正被其他程序占用，请关闭后重试 (resource busy)",
+        K::FileTooLarge => "文件超过文件系统允许的大小 (file too large)",
+        K::CrossesDevices => "不能跨磁盘改名 (cross-device link)",
+        _ => os_error_text(error.raw_os_error()),
     };
     match (what, error.raw_os_error()) {
-        ("", Some(code)) => format!("系统错误 {code}（{:?}）", error.kind()),
-        ("", None) => format!("{:?}", error.kind()),
+        ("", Some(code)) => format!("系统错误 {code}（{error}）"),
+        ("", None) => format!("系统错误（{error}）"),
         (w, _) => w.to_string(),
+    }
+}
+
+/// Errors whose `ErrorKind` is not stable yet, by their Unix number.
+fn os_error_text(code: Option<i32>) -> &'static str {
+    match code {
+        Some(23 | 24) if cfg!(unix) => {
+            "同时打开的文件过多（请关闭其他程序，或分几次处理）(too many open files)"
+        }
+        Some(36) if cfg!(target_os = "linux") => "文件名或路径过长 (file name too long)",
+        Some(40) if cfg!(target_os = "linux") => {
+            "符号链接循环（链接最终指向它自己），请检查路径中的符号链接 (symbolic link loop)"
+        }
+        Some(122) if cfg!(target_os = "linux") => "磁盘配额已用完 (disk quota exceeded)",
+        Some(5) if cfg!(unix) => "读写出错，磁盘或网络可能有故障 (input/output error)",
+        _ => "",
     }
 }
 
@@ -179,9 +207,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     prepare(path, bytes)?.commit()
 }
 
-/// A file written in full to a temporary beside its target, not yet renamed into place.
+/// A file written in full to a temporary beside its target, not yet renamed into place. The
+/// temporary is closed (only its name is kept, removed if never committed): a set of a
+/// thousand files holds no thousand open files.
 pub struct Pending {
-    tmp: tempfile::NamedTempFile,
+    tmp: tempfile::TempPath,
     path: PathBuf,
 }
 
@@ -409,7 +439,7 @@ fn prepare(path: &Path, bytes: &[u8]) -> Result<Pending, OutputError> {
     }
     tmp.as_file().sync_all().map_err(io)?;
     Ok(Pending {
-        tmp,
+        tmp: tmp.into_temp_path(),
         path: path.to_path_buf(),
     })
 }
@@ -435,6 +465,19 @@ mod tests {
 
     /// Hostile round 3: a set whose second name the file system refuses (over 255 bytes)
     /// leaves the first file as it was, and creates nothing.
+    /// Hostile round 4: OS errors are told in Chinese, never as "Uncategorized".
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn os_errors_are_told_in_chinese() {
+        let told = |code| describe_io(&std::io::Error::from_raw_os_error(code));
+        assert!(told(24).starts_with("同时打开的文件过多"), "{}", told(24));
+        assert!(told(36).starts_with("文件名过长"), "{}", told(36));
+        assert!(told(40).starts_with("符号链接循环"), "{}", told(40));
+        assert!(told(28).starts_with("磁盘空间不足"), "{}", told(28));
+        assert!(told(13).starts_with("没有权限"), "{}", told(13));
+        assert!(!told(71).contains("Uncategorized"), "{}", told(71));
+    }
+
     #[test]
     fn a_set_is_all_or_nothing() {
         let dir = tempfile::tempdir().unwrap();

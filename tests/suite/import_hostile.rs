@@ -738,3 +738,39 @@ fn zip_methods_office_never_writes_are_refused() {
         "使用了 Excel、WPS、Word 都不会使用的压缩方式",
     );
 }
+
+/// Hostile round 4: a workbook of 120 forms is written with at most 40 files open: each
+/// temporary file is closed once written (the set stays all-or-nothing).
+#[cfg(target_os = "linux")]
+#[test]
+fn many_forms_are_written_with_few_open_files() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    let mut top = 0;
+    for i in 0..120 {
+        let start = top;
+        top = national_form(&mut sheet, top) + 1;
+        for (r, _, v) in &mut sheet.cells {
+            if *r >= start && matches!(v, Value::Text(t) if t == "测试项目乙") {
+                *v = Value::Text(format!("测试项目{i}"));
+            }
+        }
+    }
+    let input = write_file(&folder, "多表.xlsx", &xlsx(&[sheet]));
+    let out = folder.path().join("out");
+    let script = format!(
+        "ulimit -n 40 && exec '{}' import '{}' -o '{}'",
+        env!("CARGO_BIN_EXE_jixiao"),
+        input.display(),
+        out.display()
+    );
+    let run = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.code().is_some_and(|c| c < 2), "{stderr}");
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 121, "{stderr}");
+    let report = report_of(&out.join("测试项目119.toml"));
+    assert_eq!(dec(report.total), "98.09", "{:?}", report.problems);
+}
