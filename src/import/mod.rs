@@ -604,11 +604,25 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             return Err(ImportError::Exists(existing.join("\n")));
         }
     }
-    let created = !dir.is_dir();
-    if created {
-        std::fs::create_dir_all(&dir).map_err(|e| ImportError::Folder {
-            path: dir.clone(),
-            reason: crate::output::describe_io(&e),
+    // The folders this run creates (`-o new1/new2/out`), deepest first: a failed import
+    // removes every one of them (when nothing else has been put there meanwhile).
+    let created: Vec<PathBuf> = dir
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && a.symlink_metadata().is_err())
+        .map(Path::to_path_buf)
+        .collect();
+    let remove_created = || {
+        for folder in &created {
+            let _ = std::fs::remove_dir(folder);
+        }
+    };
+    if !created.is_empty() {
+        std::fs::create_dir_all(&dir).map_err(|e| {
+            remove_created();
+            ImportError::Folder {
+                path: dir.clone(),
+                reason: crate::output::describe_io(&e),
+            }
         })?;
         outcome
             .notes
@@ -617,9 +631,7 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
     // All or nothing: a file that cannot be written takes back those written before it, and
     // the folder made for them (when nothing else has been put there meanwhile).
     if let Err(e) = crate::output::write_set_atomic(&outputs) {
-        if created {
-            let _ = std::fs::remove_dir(&dir);
-        }
+        remove_created();
         return Err(e.into());
     }
 

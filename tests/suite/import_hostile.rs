@@ -774,3 +774,28 @@ fn many_forms_are_written_with_few_open_files() {
     let report = report_of(&out.join("测试项目119.toml"));
     assert_eq!(dec(report.total), "98.09", "{:?}", report.problems);
 }
+
+/// Hostile round 4: a failed import into `-o new1/new2/out` removes every folder it created,
+/// and tells the OS error in Chinese (here a file size limit of 0: EFBIG on the first write).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_failed_import_removes_the_folders_it_created() {
+    let folder = Folder::new();
+    let good = good_workbook(&folder);
+    let out = folder.path().join("new1/new2/out");
+    let script = format!(
+        "ulimit -f 0 && trap '' XFSZ && exec '{}' import '{}' -o '{}'",
+        env!("CARGO_BIN_EXE_jixiao"),
+        good.display(),
+        out.display()
+    );
+    let run = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("文件超过文件系统允许的大小"), "{stderr}");
+    assert!(!folder.path().join("new1").exists(), "{stderr}");
+    assert!(folder.path().join("好表.xlsx").is_file());
+}
