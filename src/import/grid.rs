@@ -85,6 +85,14 @@ impl Number {
             });
         }
         let v = t.parse::<f64>().ok().filter(|v| v.is_finite())?;
+        // Below the double range (`1E-400` reads as 0): the value the file writes, exactly, so
+        // that it is left to fill as out of range rather than read as 0.
+        let mantissa = t.split(['e', 'E']).next().unwrap_or("");
+        if v == 0.0 && mantissa.bytes().any(|b| matches!(b, b'1'..=b'9')) {
+            let mut n = Number::from_f64(0.0, percent, shown_decimals);
+            n.text = self::plain(&t.to_ascii_lowercase());
+            return Some(n);
+        }
         Some(Number::from_f64(v, percent, shown_decimals))
     }
 
@@ -387,6 +395,13 @@ mod tests {
             ))
         );
         assert_eq!(text("NaN"), None);
+        // Hostile round 4: below the double range, never "0".
+        let tiny = text("1E-400").unwrap().0;
+        assert_eq!(tiny, format!("0.{}1", "0".repeat(399)));
+        assert_eq!(
+            text("-2.5e-400").unwrap().0,
+            format!("-0.{}25", "0".repeat(399))
+        );
         assert_eq!(text("abc"), None);
     }
 

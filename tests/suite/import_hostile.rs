@@ -799,3 +799,36 @@ fn a_failed_import_removes_the_folders_it_created() {
     assert!(!folder.path().join("new1").exists(), "{stderr}");
     assert!(folder.path().join("好表.xlsx").is_file());
 }
+
+/// Hostile round 4: a value below the double range (`1E-400`) is left to fill as out of range,
+/// never read as 0.
+#[test]
+fn values_below_the_double_range_are_left_to_fill() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    let entries = unzip(&xlsx(&[sheet]))
+        .into_iter()
+        .map(|(name, bytes)| {
+            let xml = String::from_utf8(bytes).unwrap();
+            (
+                name,
+                xml.replace("<v>86.18</v>", "<v>1E-400</v>").into_bytes(),
+            )
+        })
+        .collect::<Vec<_>>();
+    let input = write_file(&folder, "极小.xlsx", &rezip(&entries));
+    let out = folder.path().join("out");
+    let (_, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    let text = read(&out.join("测试项目乙.toml"));
+    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
+    assert_eq!(
+        table["funds"]["total"]["executed"].as_str(),
+        Some(""),
+        "{text}"
+    );
+    assert!(
+        text.contains("原表 Sheet1!E6 所存的数为 1E-400，超出可精确计算的范围"),
+        "{text}"
+    );
+}
