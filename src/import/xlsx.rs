@@ -686,6 +686,7 @@ fn sheet_grid(
             without_result.len()
         ));
     }
+    drop_duplicates(&mut cells, &name, &mut notes);
     grid::apply_merges(&mut cells, merge_ranges(root), &name, budget)?;
     cells.sort_by_key(|c| (c.row, c.col));
     Ok(Grid {
@@ -695,6 +696,36 @@ fn sheet_grid(
         notes: notes.finish(),
         jixiao: None,
     })
+}
+
+/// Two cells at one address (a file edited by hand): neither is taken, the cell is left to
+/// fill and the note names it, rather than one value picked silently.
+fn drop_duplicates(cells: &mut Vec<Cell>, sheet: &str, notes: &mut grid::Notes) {
+    let mut count: HashMap<(u32, u32), usize> = HashMap::new();
+    for c in cells.iter() {
+        *count.entry((c.row, c.col)).or_default() += 1;
+    }
+    let mut twice: Vec<(u32, u32)> = count
+        .into_iter()
+        .filter(|&(_, n)| n > 1)
+        .map(|(at, _)| at)
+        .collect();
+    twice.sort();
+    for &(row, col) in &twice {
+        let values: Vec<String> = cells
+            .iter()
+            .filter(|c| (c.row, c.col) == (row, col))
+            .take(3)
+            .map(|c| format!("“{}”", crate::diagnostics::terminal_safe(&c.text)))
+            .collect();
+        notes.push(format!(
+            "工作表“{sheet}”中单元格 {}{} 出现了不止一次（{}），文件可能被改动过：该格不取任何一个值，留空待填",
+            grid::column_name(col),
+            u64::from(row) + 1,
+            values.join("、")
+        ));
+    }
+    cells.retain(|c| twice.binary_search(&(c.row, c.col)).is_err());
 }
 
 /// The sheet's `<mergeCells>` as (top, left, bottom, right) ranges.

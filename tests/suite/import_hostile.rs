@@ -832,3 +832,35 @@ fn values_below_the_double_range_are_left_to_fill() {
         "{text}"
     );
 }
+
+/// Hostile round 4: two cells at one address (`<c r="E6">` twice) are noted and the figure left
+/// to fill, rather than one value picked silently.
+#[test]
+fn two_cells_at_one_address_are_left_to_fill() {
+    let folder = Folder::new();
+    let mut sheet = Sheet::new("Sheet1");
+    national_form(&mut sheet, 0);
+    let entries = unzip(&xlsx(&[sheet]))
+        .into_iter()
+        .map(|(name, bytes)| {
+            let xml = String::from_utf8(bytes).unwrap().replace(
+                "<v>86.18</v></c>",
+                "<v>86.18</v></c><c r=\"E6\"><v>8618</v></c>",
+            );
+            (name, xml.into_bytes())
+        })
+        .collect::<Vec<_>>();
+    let input = write_file(&folder, "重复.xlsx", &rezip(&entries));
+    let out = folder.path().join("out");
+    let (_, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    assert!(
+        stderr.contains("单元格 E6 出现了不止一次（“86.18”、“8618”）"),
+        "{stderr}"
+    );
+    let text = read(&out.join("测试项目乙.toml"));
+    let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{e}\n{stderr}"));
+    let executed = table["funds"]["total"]
+        .get("executed")
+        .and_then(|v| v.as_str());
+    assert!(matches!(executed, None | Some("")), "{text}");
+}
