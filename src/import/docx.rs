@@ -220,6 +220,9 @@ fn collect_text(node: Node, out: &mut String) {
             "br" | "cr" => out.push('\n'),
             "noBreakHyphen" => out.push('-'),
             "delText" | "instrText" | "del" | "rPr" | "pPr" | "tcPr" | "trPr" | "tblPr" => {}
+            // Text moved away (shown at its new place, `w:moveTo`) and the fallback copy of
+            // alternate content (`mc:Choice` is read) are not shown here.
+            "moveFrom" | "Fallback" => {}
             "p" => {
                 collect_text(child, out);
                 out.push('\n');

@@ -864,3 +864,35 @@ fn two_cells_at_one_address_are_left_to_fill() {
         .and_then(|v| v.as_str());
     assert!(matches!(executed, None | Some("")), "{text}");
 }
+
+/// Hostile round 4: text Word does not show is not imported: a tracked move's old place
+/// (`w:moveFrom`, shown at its `w:moveTo`) and the fallback copy of `mc:AlternateContent`
+/// (Word shows the `mc:Choice`, not both).
+#[test]
+fn word_moved_and_alternate_text_is_read_once() {
+    let folder = Folder::new();
+    let body = [
+        para("项目支出绩效自评表"),
+        para("（2024年度）"),
+        word_form("档案管理经费", "97.84", false).replacen(
+            "<w:t xml:space=\"preserve\">滨江市档案馆</w:t></w:r>",
+            "<w:t xml:space=\"preserve\">滨江市档案馆</w:t></w:r>\
+             <w:moveFrom><w:r><w:t>（搬走的字）</w:t></w:r></w:moveFrom>\
+             <mc:AlternateContent xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\">\
+             <mc:Choice Requires=\"wps\"><w:r><w:t>（盖章）</w:t></w:r></mc:Choice>\
+             <mc:Fallback><w:r><w:t>（盖章）</w:t></w:r></mc:Fallback></mc:AlternateContent>",
+            1,
+        ),
+    ]
+    .concat();
+    let input = write_file(&folder, "修订.docx", &docx(&body));
+    let out = folder.path().join("out");
+    let (code, _, stderr) = run_jixiao(&["import", s(&input), "-o", s(&out)]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = read(&out.join("档案管理经费.toml"));
+    assert!(
+        text.contains("implementer = \"滨江市档案馆（盖章）\""),
+        "{text}"
+    );
+    assert!(!text.contains("搬走"), "{text}");
+}
