@@ -51,6 +51,11 @@ pub enum OutputError {
         .0.display()
     )]
     SymlinkInOutput(PathBuf),
+    #[error(
+        "{} 在检查之后被别的程序（或同时运行的另一次导入）写入了，jixiao 没有替换它，本次写入的文件已全部撤回；请确认后重试，或加 --force 替换 (file appeared meanwhile)",
+        .0.display()
+    )]
+    AppearedMeanwhile(PathBuf),
 }
 
 /// An I/O error in plain Chinese, without the temporary file's name that the OS message would
@@ -225,6 +230,22 @@ impl Pending {
         })?;
         Ok(())
     }
+
+    /// Move into place only if no file has that name (a no-replace link or rename): a file
+    /// that appeared since the check, written by another run, is never replaced.
+    fn commit_new(self) -> Result<(), OutputError> {
+        let path = self.path;
+        self.tmp
+            .persist_noclobber(&path)
+            .map_err(|e| match e.error.kind() {
+                std::io::ErrorKind::AlreadyExists => OutputError::AppearedMeanwhile(path.clone()),
+                _ => OutputError::Io {
+                    path: path.clone(),
+                    source: e.error,
+                },
+            })?;
+        Ok(())
+    }
 }
 
 /// Write `bytes` to `root/rel`, creating the folders between, without following a symbolic
@@ -290,6 +311,16 @@ fn tree_path(root: &Path, rel: &Path, create: bool) -> Result<PathBuf, OutputErr
 /// the old set untouched.
 /// A name of a set that is a symbolic link is refused: the set is jixiao's own files.
 pub fn write_set_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), OutputError> {
+    write_set(files, true)
+}
+
+/// [`write_set_atomic`] for files that must not exist: none is ever replaced, not even one
+/// another program or run wrote after the caller checked (the set is then taken back).
+pub fn write_new_set_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), OutputError> {
+    write_set(files, false)
+}
+
+fn write_set(files: &[(PathBuf, Vec<u8>)], replace: bool) -> Result<(), OutputError> {
     if files.len() > 1
         && let Some((link, _)) = files.iter().find(|(p, _)| {
             p.symlink_metadata()
@@ -316,7 +347,8 @@ pub fn write_set_atomic(files: &[(PathBuf, Vec<u8>)]) -> Result<(), OutputError>
         } else {
             None
         };
-        if let Err(e) = p.commit() {
+        let committed = if replace { p.commit() } else { p.commit_new() };
+        if let Err(e) = committed {
             undo(done);
             return Err(e);
         }
@@ -476,6 +508,32 @@ mod tests {
         assert!(told(28).starts_with("磁盘空间不足"), "{}", told(28));
         assert!(told(13).starts_with("没有权限"), "{}", told(13));
         assert!(!told(71).contains("Uncategorized"), "{}", told(71));
+    }
+
+    /// Hostile round 4: a set that must be new never replaces a file that appeared after the
+    /// caller's check (another import into the same folder): the set is taken back.
+    #[test]
+    fn a_new_set_never_replaces_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("a.toml");
+        let theirs = dir.path().join("b.toml");
+        std::fs::write(&theirs, "theirs").unwrap();
+        let err = write_new_set_atomic(&[
+            (first.clone(), b"mine".to_vec()),
+            (theirs.clone(), b"mine".to_vec()),
+        ])
+        .unwrap_err();
+        assert!(
+            matches!(err, OutputError::AppearedMeanwhile(ref p) if *p == theirs),
+            "{err}"
+        );
+        assert!(err.to_string().contains("没有替换它"), "{err}");
+        assert_eq!(std::fs::read(&theirs).unwrap(), b"theirs");
+        assert!(!first.exists());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "only b.toml, no temporary file: {left:?}");
+        write_new_set_atomic(&[(first.clone(), b"mine".to_vec())]).unwrap();
+        assert_eq!(std::fs::read(&first).unwrap(), b"mine");
     }
 
     #[test]

@@ -630,7 +630,12 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
     }
     // All or nothing: a file that cannot be written takes back those written before it, and
     // the folder made for them (when nothing else has been put there meanwhile).
-    if let Err(e) = crate::output::write_set_atomic(&outputs) {
+    let written = if options.force {
+        crate::output::write_set_atomic(&outputs)
+    } else {
+        crate::output::write_new_set_atomic(&outputs)
+    };
+    if let Err(e) = written {
         remove_created();
         return Err(e.into());
     }
