@@ -15,7 +15,7 @@ const TOP: &[Row] = &[
     ("year", "integer", "评价年度", "打印为“（2021年度）”"),
     (
         "total",
-        "points",
+        "stated_points",
         "总分（原表所印）",
         "审计用：原表印的总分，按其位数与计算值比较",
     ),
@@ -114,7 +114,7 @@ const FUND_ROW: &[Row] = &[
     ),
     (
         "score",
-        "points",
+        "stated_points",
         "得分（原表所印）",
         "审计用，仅年度资金总额一行：原表印的预算执行率得分",
     ),
@@ -178,8 +178,18 @@ const INDICATOR: &[Row] = &[
     ),
     ("actual", "code", "实际完成值", "如 832人、2.52万元、95%"),
     ("weight", "points", "分值", "可带“分”，如 \"10分\""),
-    ("score", "points", "得分", "可选；不写则按规则计算"),
-    ("grade", "grade", "定性等级", "达成、部分达成、未达成"),
+    (
+        "score",
+        "stated_points",
+        "得分",
+        "可选；不写或写 \"\" 则按规则计算",
+    ),
+    (
+        "grade",
+        "stated_grade",
+        "定性等级",
+        "达成、部分达成、未达成；\"\" 为待填",
+    ),
     ("reason", "text", "偏差原因分析及改进措施", "扣分时必填"),
     (
         "direction",
@@ -352,6 +362,10 @@ fn type_of(kind: &str) -> Value {
             json!({"type": ["number", "string"], "pattern": number_pattern("(?:万元|元)?")})
         }
         "points" => json!({"type": ["number", "string"], "pattern": number_pattern("分?")}),
+        // A stated figure may be `""`, a cell still to fill (`rollover` writes these).
+        "stated_points" => json!({
+            "type": ["number", "string"], "pattern": format!("^\\s*$|{}", number_pattern("分?"))
+        }),
         "numbers" => json!({"type": "array", "items": {
             "type": ["number", "string"], "pattern": number_pattern("")
         }}),
@@ -363,10 +377,11 @@ fn type_of(kind: &str) -> Value {
         "unit" => json!({"enum": ["万元", "元"]}),
         "level1" => json!({"enum": level1}),
         "level2" => json!({"enum": level2}),
-        "grade" => {
+        "stated_grade" => {
             let names = crate::grade::Attainment::ALL.map(|a| a.as_str());
             let full = crate::grade::Attainment::ALL.map(|a| a.full());
-            json!({"enum": names.iter().chain(&full).collect::<Vec<_>>()})
+            let blank = [""];
+            json!({"enum": blank.iter().chain(&names).chain(&full).collect::<Vec<_>>()})
         }
         "direction" => json!({"enum": ["≥", ">=", "≧", ">", "=", "≤", "<=", "≦", "<"]}),
         "rounding" => json!({"enum": ["half-up", "down"]}),

@@ -229,6 +229,18 @@ fn schema_validates_every_example_and_rejects_a_broken_file() {
     let mut errors = Vec::new();
     validate(&schema, &schema, &good, "$", &mut errors);
     assert!(errors.is_empty(), "{errors:?}");
+    // `""` is a stated figure still to fill: `check --strict` passes it and `rollover` writes it.
+    let blank = "total = \"\"\n[funds.total]\nrate = \"\"\nscore = \"\"\n\
+                 [[indicators]]\nscore = \"\"\ngrade = \"\"\n";
+    let mut errors = Vec::new();
+    validate(&schema, &schema, &toml_to_json(blank), "$", &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    // …but not where the parser refuses it, and not a word where a figure belongs.
+    let refused = "total = \"九十\"\n[funds.fiscal]\nbudget = \"\"\n\
+                   [[indicators]]\nweight = \"\"\nscore = \"高\"\ngrade = \"好\"\n";
+    let mut errors = Vec::new();
+    validate(&schema, &schema, &toml_to_json(refused), "$", &mut errors);
+    assert_eq!(errors.len(), 5, "{errors:?}");
 }
 
 #[test]
