@@ -95,8 +95,18 @@ pub fn converted(what: &str, shown: &str, reading: &Reading, suffix: Suffix) -> 
 }
 
 /// The fix for a number field `key` whose text `shown` is [`NumberError::Invalid`], as the
-/// tail of a message ("；…").
+/// tail of a message ("；…"). A number is suggested only when it is exactly the clerk's figure
+/// in the file's own unit; otherwise the hint names the fix without one.
 pub fn invalid_hint(shown: &str, key: &str, suffix: Suffix) -> String {
+    if let Some(sign) = shown.chars().find(|c| matches!(c, '¥' | '￥')) {
+        let bare = shown.replace(['¥', '￥'], "");
+        let fix = if read(&bare, suffix).is_ok() {
+            format!("，写作 {key} = \"{}\"", bare.trim())
+        } else {
+            String::new()
+        };
+        return format!("；请去掉货币符号“{sign}”{fix}");
+    }
     if let Some(fixed) = comma_as_point(shown) {
         let comma = if shown.contains('，') {
             "全角逗号“，”"
@@ -112,19 +122,56 @@ pub fn invalid_hint(shown: &str, key: &str, suffix: Suffix) -> String {
     }
     let digits = leading_number(shown);
     let rest = shown.trim()[digits.len()..].trim();
-    if digits.is_empty() || rest.is_empty() || decimal::parse_exact(digits).is_err() {
+    let Ok(number) = decimal::parse_exact(digits) else {
+        return String::new();
+    };
+    if digits.is_empty() || rest.is_empty() {
         return String::new();
     }
     match suffix {
-        Suffix::Amount(unit) => format!(
-            "；金额只写数字或“万元”“元”，单位由 unit 决定（本文件为 unit = \"{}\"），如 {key} = {}",
-            unit.label(),
-            decimal::plain(decimal::parse_exact(digits).unwrap_or_default())
-        ),
+        Suffix::Amount(unit) => amount_hint(number, rest, key, unit),
         Suffix::Points => format!(
             "；分值、得分只写数字（可带“分”），如 {key} = {}",
-            decimal::plain(decimal::parse_exact(digits).unwrap_or_default())
+            decimal::plain(number)
         ),
+    }
+}
+
+/// `6.52万` in a 元 file: the hint gives 65200, the figure in the file's unit, or no number
+/// when the written unit is not one whose factor is known.
+fn amount_hint(number: Decimal, rest: &str, key: &str, unit: AmountUnit) -> String {
+    let head = format!(
+        "；金额只写数字或“万元”“元”，单位由 unit 决定（本文件为 unit = \"{}\"）",
+        unit.label()
+    );
+    let written = rest
+        .trim_matches(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '（' | '）'))
+        .trim();
+    let in_yuan = match written {
+        "元" => dec!(1),
+        "千元" => dec!(1000),
+        "万" | "万元" => dec!(10000),
+        "亿" | "亿元" => dec!(100000000),
+        _ => return format!("{head}，请按本文件单位换算后只写数字"),
+    };
+    let per_unit = match unit {
+        AmountUnit::Yuan => dec!(1),
+        AmountUnit::Wanyuan => dec!(10000),
+    };
+    let value = number
+        .checked_mul(in_yuan)
+        .and_then(|v| v.checked_div(per_unit))
+        .filter(|v| v.checked_mul(per_unit) == number.checked_mul(in_yuan));
+    match value {
+        Some(v) => {
+            let v = decimal::plain(v.normalize());
+            format!(
+                "{head}；{}{written}即 {v} {}，如 {key} = {v}",
+                decimal::plain(number),
+                unit.label()
+            )
+        }
+        None => format!("{head}，请按本文件单位换算后只写数字"),
     }
 }
 
@@ -167,7 +214,9 @@ fn comma_as_point(text: &str) -> Option<String> {
 /// punctuation or digits (`budget = 6，52`, `weight = １０`) or a unit (`budget = 6.52万元`),
 /// as a sentence.
 pub fn toml_number_hint(line: &str) -> Option<String> {
-    fullwidth_hint(line).or_else(|| unit_hint(line))
+    fullwidth_hint(line)
+        .or_else(|| unit_hint(line))
+        .or_else(|| comma_hint(line))
 }
 
 /// `budget = 6.52万元`, `weight = 10分`: a number with its unit, unquoted.
@@ -187,9 +236,37 @@ fn unit_hint(line: &str) -> Option<String> {
     if !fits {
         return None;
     }
+    if value.ends_with('分') {
+        return Some(format!(
+            "数字后带单位时须加引号，请写作 {key} = \"{value}\"，或只写数字 {key} = {number}"
+        ));
+    }
+    // The file's unit is not known here, so no bare number: it may be in the other unit.
     Some(format!(
-        "数字后带单位时须加引号，请写作 {key} = \"{value}\"，或只写数字 {key} = {number}"
+        "数字后带单位时须加引号，请写作 {key} = \"{value}\"（按本文件 unit 精确换算）"
     ))
+}
+
+/// `budget = 2,243,764`, `budget = 6,52`: commas in an unquoted number (pasted from Excel).
+fn comma_hint(line: &str) -> Option<String> {
+    let (key, value) = line.split_once('=')?;
+    let value = value.split('#').next().unwrap_or(value).trim();
+    if !value.contains(',')
+        || !value
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-' | '+'))
+    {
+        return None;
+    }
+    let key = key.trim();
+    if decimal::parse_exact(value).is_ok() {
+        let bare = value.replace(',', "");
+        return Some(format!(
+            "TOML 数字不能带千分位逗号，请去掉逗号写作 {key} = {bare}，或加引号 {key} = \"{value}\""
+        ));
+    }
+    let fixed = comma_as_point(value)?;
+    Some(format!("逗号“,”不能作小数点，请写作 {key} = {fixed}"))
 }
 
 fn fullwidth_hint(line: &str) -> Option<String> {
@@ -281,10 +358,49 @@ mod tests {
             invalid_hint("1,2,3", "budget", wan),
             "；千分位逗号须三位一组，如 2,243,764"
         );
+        let yuan = Suffix::Amount(AmountUnit::Yuan);
+        let head =
+            |u| format!("；金额只写数字或“万元”“元”，单位由 unit 决定（本文件为 unit = \"{u}\"）");
+        // The suggested number is the clerk's figure in the file's unit, exactly.
         assert_eq!(
             invalid_hint("6.52亿元", "budget", wan),
-            "；金额只写数字或“万元”“元”，单位由 unit 决定（本文件为 unit = \"万元\"），如 budget = 6.52"
+            head("万元") + "；6.52亿元即 65200 万元，如 budget = 65200"
         );
+        assert_eq!(
+            invalid_hint("6.52亿元", "budget", yuan),
+            head("元") + "；6.52亿元即 652000000 元，如 budget = 652000000"
+        );
+        assert_eq!(
+            invalid_hint("6.52万", "budget", yuan),
+            head("元") + "；6.52万即 65200 元，如 budget = 65200"
+        );
+        assert_eq!(
+            invalid_hint("6.52（万元）", "budget", yuan),
+            head("元") + "；6.52万元即 65200 元，如 budget = 65200"
+        );
+        assert_eq!(
+            invalid_hint("6.52万", "budget", wan),
+            head("万元") + "；6.52万即 6.52 万元，如 budget = 6.52"
+        );
+        assert_eq!(
+            invalid_hint("65 千元", "budget", wan),
+            head("万元") + "；65千元即 6.5 万元，如 budget = 6.5"
+        );
+        // An unknown unit: no number, for any number would be a guess.
+        assert_eq!(
+            invalid_hint("6.52美元", "budget", wan),
+            head("万元") + "，请按本文件单位换算后只写数字"
+        );
+        // A currency sign is named, the clerk's figure kept.
+        assert_eq!(
+            invalid_hint("¥65,200.00", "budget", yuan),
+            "；请去掉货币符号“¥”，写作 budget = \"65,200.00\""
+        );
+        assert_eq!(
+            invalid_hint("￥ 6.52万元", "budget", yuan),
+            "；请去掉货币符号“￥”，写作 budget = \"6.52万元\""
+        );
+        assert_eq!(invalid_hint("¥六万", "budget", yuan), "；请去掉货币符号“¥”");
         assert_eq!(
             invalid_hint("10 points", "weight", Suffix::Points),
             "；分值、得分只写数字（可带“分”），如 weight = 10"
@@ -314,8 +430,31 @@ mod tests {
         assert_eq!(toml_number_hint("budget = = 100"), None);
         assert_eq!(
             toml_number_hint("budget = 6.52万元  # 调整后").as_deref(),
-            Some("数字后带单位时须加引号，请写作 budget = \"6.52万元\"，或只写数字 budget = 6.52")
+            Some("数字后带单位时须加引号，请写作 budget = \"6.52万元\"（按本文件 unit 精确换算）")
         );
+        assert_eq!(
+            toml_number_hint("budget = 65200元").as_deref(),
+            Some("数字后带单位时须加引号，请写作 budget = \"65200元\"（按本文件 unit 精确换算）")
+        );
+        // Commas pasted from Excel.
+        assert_eq!(
+            toml_number_hint("budget = 2,243,764").as_deref(),
+            Some(
+                "TOML 数字不能带千分位逗号，请去掉逗号写作 budget = 2243764，或加引号 budget = \"2,243,764\""
+            )
+        );
+        assert_eq!(
+            toml_number_hint("budget = 2,243,764.00 # 元").as_deref(),
+            Some(
+                "TOML 数字不能带千分位逗号，请去掉逗号写作 budget = 2243764.00，或加引号 budget = \"2,243,764.00\""
+            )
+        );
+        assert_eq!(
+            toml_number_hint("budget = 6,52").as_deref(),
+            Some("逗号“,”不能作小数点，请写作 budget = 6.52")
+        );
+        assert_eq!(toml_number_hint("budget = 1,2,3"), None);
+        assert_eq!(toml_number_hint("levels = [1,2]"), None);
         assert_eq!(
             toml_number_hint("weight = 10分").as_deref(),
             Some("数字后带单位时须加引号，请写作 weight = \"10分\"，或只写数字 weight = 10")

@@ -308,14 +308,14 @@ fn snapshot_comma_as_decimal_point_in_an_actual() {
 
 "#);
 }
-/// `budget = "6.52美元"`: the message names `unit` and the number to write.
+/// `budget = "6.52美元"`: the message names `unit`, and no number, for any would be a guess.
 #[test]
 fn snapshot_amount_in_a_foreign_unit() {
     cli(&["check", "amount-foreign-unit.toml"])
         .current_dir(Path::new("tests/corpus"))
         .run()
         .code(1)
-        .stderr_is(r#"error[invalid-number]: 错误: 金额“6.52美元”不是有效的数字；金额只写数字或“万元”“元”，单位由 unit 决定（本文件为 unit = "万元"），如 budget = 6.52 (not a valid number)
+        .stderr_is(r#"error[invalid-number]: 错误: 金额“6.52美元”不是有效的数字；金额只写数字或“万元”“元”，单位由 unit 决定（本文件为 unit = "万元"），请按本文件单位换算后只写数字 (not a valid number)
   ┌─ amount-foreign-unit.toml:9:10
   │
 9 │ budget = "6.52美元"
@@ -324,13 +324,14 @@ fn snapshot_amount_in_a_foreign_unit() {
 "#);
 }
 
-/// `budget = 6.52万元`, `weight = 10分` unquoted: the syntax error says to quote them or drop the unit.
+/// `budget = 6.52万元`, `weight = 10分` unquoted: the syntax error says to quote them; only 分
+/// may simply be dropped (an amount's bare number could be in the other unit).
 #[test]
 fn an_unquoted_number_with_its_unit_is_told_to_quote_it() {
     let (code, stderr) = check_file(&VALID.replace("budget = 100", "budget = 6.52万元"));
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("TOML 语法错误：数字后带单位时须加引号，请写作 budget = \"6.52万元\"，或只写数字 budget = 6.52；")
+        stderr.contains("TOML 语法错误：数字后带单位时须加引号，请写作 budget = \"6.52万元\"（按本文件 unit 精确换算）；")
             && stderr.contains("项目.toml:8:"),
         "{stderr}"
     );
@@ -338,6 +339,58 @@ fn an_unquoted_number_with_its_unit_is_told_to_quote_it() {
     assert_eq!(code, 2);
     assert!(
         stderr.contains("请写作 weight = \"90分\"，或只写数字 weight = 90；"),
+        "{stderr}"
+    );
+}
+
+/// A hint never suggests a figure in the wrong unit: 6.52万 in a 元 file is 65200, 6.52亿元 in a
+/// 万元 file 65200; following the hint gives the amount written (issue 16 clerk 04).
+#[test]
+fn an_amount_hint_gives_the_figure_in_the_files_unit() {
+    let yuan = VALID.replace("year = 2024", "year = 2024\nunit = \"元\"");
+    for (file, budget, want) in [
+        (&yuan, "\"6.52万\"", "6.52万即 65200 元，如 budget = 65200 "),
+        (
+            &yuan,
+            "\"6.52（万元）\"",
+            "6.52万元即 65200 元，如 budget = 65200 ",
+        ),
+        (
+            &yuan,
+            "\"6.52亿元\"",
+            "6.52亿元即 652000000 元，如 budget = 652000000 ",
+        ),
+        (
+            &VALID.to_string(),
+            "\"6.52亿元\"",
+            "6.52亿元即 65200 万元，如 budget = 65200 ",
+        ),
+        (
+            &yuan,
+            "\"¥65,200.00\"",
+            "请去掉货币符号“¥”，写作 budget = \"65,200.00\" ",
+        ),
+    ] {
+        let (code, stderr) =
+            check_file(&file.replace("budget = 100", &format!("budget = {budget}")));
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains(want), "{budget}: {stderr}");
+    }
+}
+
+/// `budget = 2,243,764` unquoted (pasted from Excel): the syntax error names the commas.
+#[test]
+fn an_unquoted_number_with_commas_names_them() {
+    let (code, stderr) = check_file(&VALID.replace("budget = 100", "budget = 2,243,764"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("TOML 语法错误：TOML 数字不能带千分位逗号，请去掉逗号写作 budget = 2243764，或加引号 budget = \"2,243,764\"；"),
+        "{stderr}"
+    );
+    let (code, stderr) = check_file(&VALID.replace("budget = 100", "budget = 6,52"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("逗号“,”不能作小数点，请写作 budget = 6.52；"),
         "{stderr}"
     );
 }
