@@ -110,6 +110,15 @@ fn os_error_text(code: Option<i32>) -> &'static str {
     }
 }
 
+/// A name as case-insensitive file systems compare it (NTFS, APFS, exFAT): Unicode NFC
+/// (composed and decomposed accents are one name) and case folded through upper case
+/// (`ß` and `SS`, `ſ` and `s`, the Kelvin sign and `k` are one name).
+pub fn fold_name(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let composed: String = name.nfc().collect();
+    composed.to_uppercase().to_lowercase().nfc().collect()
+}
+
 /// A path's identity for comparison: canonical when it exists, else its canonical folder and
 /// its name (an output usually does not exist yet).
 pub fn identity(path: &Path) -> PathBuf {
@@ -145,7 +154,7 @@ pub fn guard(inputs: &[PathBuf], outputs: &[(PathBuf, PathBuf)]) -> Result<(), O
                 input: (*input).clone(),
             });
         }
-        let folded = id.to_string_lossy().to_lowercase();
+        let folded = fold_name(&id.to_string_lossy());
         if let Some(first) = seen.get(&folded) {
             return Err(OutputError::SameOutput {
                 output: output.clone(),
@@ -497,6 +506,21 @@ mod tests {
 
     /// Hostile round 3: a set whose second name the file system refuses (over 255 bytes)
     /// leaves the first file as it was, and creates nothing.
+    /// Hostile round 4: names one file on case-insensitive, normalising file systems fold alike.
+    #[test]
+    fn names_fold_as_file_systems_compare_them() {
+        assert_eq!(fold_name("Straße"), fold_name("STRASSE"));
+        assert_eq!(fold_name("caf\u{e9}"), fold_name("CAFE\u{301}"));
+        assert_eq!(fold_name("\u{212a}m"), fold_name("KM"));
+        assert_eq!(fold_name("ΣΟΦΟΣ"), fold_name("σοφος"));
+        assert_ne!(fold_name("项目甲"), fold_name("项目乙"));
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("Straße.toml");
+        let b = dir.path().join("STRASSE.toml");
+        let err = guard(&[], &[(a, "x".into()), (b, "y".into())]).unwrap_err();
+        assert!(matches!(err, OutputError::SameOutput { .. }), "{err}");
+    }
+
     /// Hostile round 4: OS errors are told in Chinese, never as "Uncategorized".
     #[cfg(target_os = "linux")]
     #[test]

@@ -274,10 +274,15 @@ pub fn safe_name(name: &str) -> String {
         .unwrap_or("")
         .trim_end()
         .to_ascii_uppercase();
-    let reserved = matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
-        || (upper.len() == 4
-            && (upper.starts_with("COM") || upper.starts_with("LPT"))
-            && upper.as_bytes()[3].is_ascii_digit());
+    // COM1–COM9 and LPT1–LPT9, also with the superscript digits Windows treats alike.
+    let device = |prefix: &str| {
+        upper.strip_prefix(prefix).is_some_and(|rest| {
+            let mut chars = rest.chars();
+            matches!(chars.next(), Some('0'..='9' | '¹' | '²' | '³')) && chars.next().is_none()
+        })
+    };
+    let reserved =
+        matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL") || device("COM") || device("LPT");
     if reserved || cleaned.eq_ignore_ascii_case("jixiao") {
         cleaned = format!(
             "{}_项目",
@@ -553,7 +558,7 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
         })
         .collect();
     let shared = write::shared(&plans);
-    // Names taken so far (lowercased: one file on case-insensitive systems) and, per base
+    // Names taken so far (folded: one file on case-insensitive systems) and, per base
     // name, the last suffix tried, so that many forms of one name stay linear.
     let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut suffix: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
@@ -567,12 +572,12 @@ pub fn import(files: &[PathBuf], options: &Options, forms: &Forms) -> Result<Out
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| safe_name(&format!("{}-{}", plan.form.grid, n + 1)));
         let mut name = base.clone();
-        let k = suffix.entry(base.to_lowercase()).or_insert(1);
-        while taken.contains(&name.to_lowercase()) {
+        let k = suffix.entry(crate::output::fold_name(&base)).or_insert(1);
+        while taken.contains(&crate::output::fold_name(&name)) {
             *k += 1;
             name = format!("{base}-{k}");
         }
-        taken.insert(name.to_lowercase());
+        taken.insert(crate::output::fold_name(&name));
         let path = dir.join(format!("{name}.toml"));
         outputs.push((path, write::project_file(plan, &shared).into_bytes()));
     }
@@ -869,6 +874,10 @@ mod tests {
         assert_eq!(safe_name("a/b:c*?"), "a_b_c__");
         assert_eq!(safe_name("..隐藏"), "隐藏");
         assert_eq!(safe_name("jixiao"), "jixiao_项目");
+        // Hostile round 4: Windows treats COM¹–COM³ and LPT¹–LPT³ as devices too.
+        assert_eq!(safe_name("COM¹"), "COM¹_项目");
+        assert_eq!(safe_name("lpt³.表"), "lpt³.表_项目");
+        assert_eq!(safe_name("COM10"), "COM10");
         assert_eq!(safe_name("CON"), "CON_项目");
         assert_eq!(safe_name(&"长".repeat(200)).chars().count(), 80);
         // Hostile round 3: cut by bytes too (80 four-byte characters are 320 bytes).
