@@ -103,9 +103,17 @@ fn not_a_file(path: &Path) -> Option<String> {
     if meta.is_dir() {
         return Some("这是一个文件夹，不是文件".to_string());
     }
-    if !meta.is_file() {
+    // Files of the kernel's pseudo file systems (`/proc/kmsg`) look regular yet block or never
+    // end.
+    let pseudo = cfg!(unix)
+        && std::fs::canonicalize(path).is_ok_and(|p| {
+            ["/proc", "/sys", "/dev"]
+                .iter()
+                .any(|root| p.starts_with(root))
+        });
+    if !meta.is_file() || pseudo {
         return Some(
-            "不是普通文件（是管道、设备或套接字），不予读取：请导入保存在磁盘上的 .xlsx、.xls、.docx 或 .ods 文件 (not a regular file)"
+            "不是普通文件（是管道、设备、套接字或系统的虚拟文件），不予读取：请导入保存在磁盘上的 .xlsx、.xls、.docx 或 .ods 文件 (not a regular file)"
                 .to_string(),
         );
     }

@@ -896,3 +896,18 @@ fn word_moved_and_alternate_text_is_read_once() {
     );
     assert!(!text.contains("搬走"), "{text}");
 }
+
+/// Hostile round 4: a regular-looking file of a pseudo file system (`/proc/self/status`;
+/// `/proc/kmsg` blocks) is refused before it is opened, as a pipe is.
+#[cfg(target_os = "linux")]
+#[test]
+fn pseudo_files_are_refused() {
+    let folder = Folder::new();
+    let out = folder.path().join("out");
+    let (code, _, stderr, _) = run_within(
+        &["import", "/proc/self/status", "-o", s(&out)],
+        Duration::from_secs(20),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("不是普通文件"), "{stderr}");
+}
