@@ -246,8 +246,7 @@ fn computed_score(
     if !ind.tiers.is_empty() {
         let Parsed::Quantity(b) = &actual else {
             problems.push(
-                comma_as_point(ind, "actual", None)
-                    .unwrap_or_else(|| unparsed_actual(ind, actual_text)),
+                comma_as_point(ind, "actual").unwrap_or_else(|| unparsed_actual(ind, actual_text)),
             );
             return (None, Method::Tiers);
         };
@@ -296,8 +295,8 @@ fn computed_score(
     let target = target::parse(target_text);
     // "4，4万/人": a comma typed as the decimal point makes a number read as text.
     let slip = match (&target, &actual) {
-        (Parsed::Quantity(a), Parsed::Qualitative(_)) => comma_as_point(ind, "actual", Some(a)),
-        (Parsed::Qualitative(_), Parsed::Quantity(b)) => comma_as_point(ind, "target", Some(b)),
+        (Parsed::Quantity(_), Parsed::Qualitative(_)) => comma_as_point(ind, "actual"),
+        (Parsed::Qualitative(_), Parsed::Quantity(_)) => comma_as_point(ind, "target"),
         _ => None,
     };
     if let Some(p) = slip {
@@ -340,29 +339,25 @@ fn computed_score(
     }
 }
 
-/// `invalid-number` for a target or actual whose comma is a decimal point ("4，4万/人"), when
-/// reading it as a point gives a quantity comparable with `other` (the other side).
-fn comma_as_point(ind: &Indicator, field: &str, other: Option<&Quantity>) -> Option<Problem> {
+/// `invalid-number` for a target or actual whose comma (or IME full stop, "96。5%") is a decimal
+/// point ("4，4万/人"), when reading it as a point gives a quantity.
+fn comma_as_point(ind: &Indicator, field: &str) -> Option<Problem> {
     let cell = if field == "actual" {
         ind.actual.as_ref()?
     } else {
         ind.target.as_ref()?
     };
     let (fixed, comma) = target::comma_as_point(&cell.value)?;
-    if let (Some(other), Parsed::Quantity(q)) = (other, target::parse(&fixed))
-        && target::common_unit(&other.unit, &q.unit).is_none()
-    {
-        return None;
-    }
+    // Units need not agree: "4，4万/人" against ≤5万元/人 is still the comma first.
     let what = if field == "actual" {
         "实际完成值"
     } else {
         "年度指标值"
     };
-    let kind = if comma == '，' {
-        "全角逗号"
-    } else {
-        "逗号"
+    let kind = match comma {
+        '，' => "全角逗号",
+        '。' => "句号",
+        _ => "逗号",
     };
     Some(
         Problem::new(

@@ -181,7 +181,7 @@ pub fn parse(text: &str) -> Parsed {
 pub fn comma_as_point(text: &str) -> Option<(String, char)> {
     let commas: Vec<(usize, char)> = text
         .char_indices()
-        .filter(|(_, c)| matches!(c, ',' | '，'))
+        .filter(|(_, c)| matches!(c, ',' | '，' | '。'))
         .collect();
     let &[(i, comma)] = commas.as_slice() else {
         return None;

@@ -395,6 +395,32 @@ fn an_unquoted_number_with_commas_names_them() {
     );
 }
 
+/// A comma or IME full stop typed as the decimal point is named even when the units differ
+/// (万/人 against 万元/人), not `grade-required` (issue 16 clerk 07).
+#[test]
+fn a_comma_or_full_stop_as_decimal_point_is_named() {
+    for (target, actual, want) in [
+        (
+            "≤5万元/人",
+            "4，4万/人",
+            "实际完成值“4，4万/人”中的全角逗号“，”不能作小数点，请写作 \"4.4万/人\"",
+        ),
+        (
+            "≥95%",
+            "96。5%",
+            "实际完成值“96。5%”中的句号“。”不能作小数点，请写作 \"96.5%\"",
+        ),
+    ] {
+        let text = VALID
+            .replace("≥100人", target)
+            .replace("actual = \"100人\"", &format!("actual = \"{actual}\""));
+        let (code, stderr) = check_file(&text);
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains(want), "{actual}: {stderr}");
+        assert!(!stderr.contains("grade-required"), "{stderr}");
+    }
+}
+
 /// An empty 一级 (a blank cell left to fill) asks for it once, rather than calling "" a
 /// non-standard name.
 #[test]
