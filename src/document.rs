@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::decimal;
+use crate::model::AmountUnit;
 use crate::problem::Problem;
 use crate::render::{BundleItem, Compiled, Engine, PdfMeta, RenderError, TypstProject};
 use crate::report::Report;
@@ -200,6 +201,9 @@ pub struct BundleDocument {
     pub draft: bool,
     /// 第 X 页 共 Y 页 footers (always true for a bundle).
     pub page_numbers: bool,
+    /// The one 金额单位 of the 汇总表 and its 合计 (see [`bundle_unit`]); every project's
+    /// amounts are converted into it exactly.
+    pub unit: String,
     /// One 汇总表 row per project, in bundle order.
     pub projects: Vec<SummaryRow>,
     pub totals: SummaryTotals,
@@ -263,6 +267,30 @@ fn summary_numbers(reports: &[&Report]) -> Vec<String> {
         .collect()
 }
 
+/// The 汇总表's unit: the unit most projects use (so a folder's `unit` wins unless most
+/// projects override it), 万元 on a tie.
+pub fn bundle_unit(reports: &[&Report]) -> AmountUnit {
+    let units = reports
+        .iter()
+        .filter_map(|r| r.project.as_ref().map(|p| p.unit));
+    let yuan = units.clone().filter(|u| *u == AmountUnit::Yuan).count();
+    if yuan * 2 > units.count() {
+        AmountUnit::Yuan
+    } else {
+        AmountUnit::Wanyuan
+    }
+}
+
+/// `amount` of a project in `from` expressed in `to`: 1 万元 = 10 000 元, an exact shift.
+pub fn convert(amount: Decimal, from: AmountUnit, to: AmountUnit) -> Option<Decimal> {
+    let wan = Decimal::from(10_000);
+    match (from, to) {
+        (AmountUnit::Wanyuan, AmountUnit::Yuan) => amount.checked_mul(wan),
+        (AmountUnit::Yuan, AmountUnit::Wanyuan) => amount.checked_div(wan),
+        _ => Some(amount),
+    }
+}
+
 /// The cover and 汇总表 data of a bundle as JSON (the serialisation of [`bundle_document`]).
 pub fn bundle_data(reports: &[&Report], draft: bool) -> Value {
     serde_json::to_value(bundle_document(reports, draft)).unwrap_or(Value::Null)
@@ -279,6 +307,12 @@ pub fn bundle_document(reports: &[&Report], draft: bool) -> BundleDocument {
         .or_else(|| first.map(|p| p.info.department.clone()))
         .unwrap_or_default();
     let fmt = |d: Option<Decimal>| d.map(|d| decimal::fixed(d, 2)).unwrap_or_default();
+    let unit = bundle_unit(reports);
+    // A project's 年度资金总额 amount in the 汇总表's unit.
+    let amount = |r: &Report, pick: fn(&crate::report::FundFigures) -> Option<Decimal>| {
+        let from = r.project.as_ref().map_or(unit, |p| p.unit);
+        convert(pick(&r.funds.as_ref()?.total)?, from, unit)
+    };
     let projects: Vec<SummaryRow> = reports
         .iter()
         .zip(summary_numbers(reports))
@@ -289,8 +323,8 @@ pub fn bundle_document(reports: &[&Report], draft: bool) -> BundleDocument {
                 number,
                 name: p.map(|p| p.info.name.clone()).unwrap_or_default(),
                 implementer: p.map(|p| p.info.implementer.clone()).unwrap_or_default(),
-                budget: fmt(f.and_then(|f| f.total.budget)),
-                executed: fmt(f.and_then(|f| f.total.executed)),
+                budget: fmt(amount(r, |t| t.budget)),
+                executed: fmt(amount(r, |t| t.executed)),
                 rate: fmt(f.and_then(|f| f.total.rate)),
                 score: fmt(r.total),
                 grade: r
@@ -300,11 +334,11 @@ pub fn bundle_document(reports: &[&Report], draft: bool) -> BundleDocument {
             }
         })
         .collect();
-    let sum = |pick: fn(&Report) -> Option<Decimal>| -> Decimal {
-        decimal::checked_sum(reports.iter().filter_map(|r| pick(r))).unwrap_or(Decimal::MAX)
+    let sum = |pick: fn(&crate::report::FundFigures) -> Option<Decimal>| -> Decimal {
+        decimal::checked_sum(reports.iter().filter_map(|r| amount(r, pick))).unwrap_or(Decimal::MAX)
     };
-    let budget = sum(|r| r.funds.as_ref().and_then(|f| f.total.budget));
-    let executed = sum(|r| r.funds.as_ref().and_then(|f| f.total.executed));
+    let budget = sum(|t| t.budget);
+    let executed = sum(|t| t.executed);
     // Budget-weighted mean execution rate = Σ执行数 / Σ预算数.
     let rate = crate::scoring::execution_rate(budget, executed)
         .map(|r| decimal::round(r, 2, decimal::Rounding::HalfUp));
@@ -317,6 +351,7 @@ pub fn bundle_document(reports: &[&Report], draft: bool) -> BundleDocument {
         date: bundle.date.unwrap_or_default(),
         draft,
         page_numbers: true,
+        unit: unit.label().to_string(),
         projects,
         totals: SummaryTotals {
             budget: fmt(Some(budget)),

@@ -49,6 +49,7 @@ pub fn run(args: &BundleArgs) -> CliResult {
         xlsx,
         args.emit_typst.dir.as_deref(),
     )?;
+    note_mixed_units(&checked.reports);
     match bundled.pages {
         None => eprintln!(
             "已写入 {}（汇总表和 {} 个项目的表）",
@@ -62,6 +63,24 @@ pub fn run(args: &BundleArgs) -> CliResult {
         ),
     }
     Ok(0)
+}
+
+/// The 汇总表 converts every project into one unit; say so when the folder mixes them.
+fn note_mixed_units(reports: &[jixiao::Report]) {
+    let all: Vec<&jixiao::Report> = reports.iter().collect();
+    let unit = jixiao::document::bundle_unit(&all);
+    let other: Vec<String> = reports
+        .iter()
+        .filter(|r| r.project.as_ref().is_some_and(|p| p.unit != unit))
+        .map(|r| r.path.display().to_string())
+        .collect();
+    if !other.is_empty() {
+        eprintln!(
+            "注意：本文件夹的项目金额单位不一，汇总表按{}列出（1 万元 = 10000 元，已精确换算）；以下项目的单位不同：{}",
+            unit.label(),
+            other.join("、")
+        );
+    }
 }
 
 /// Print every problem; the exit code when the bundle is refused (unreadable files, or errors

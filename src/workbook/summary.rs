@@ -40,12 +40,17 @@ pub(super) fn summary_grid(data: &serde_json::Value, draft: bool) -> Grid {
         g.row += 1;
     }
     g.repeat = Some(g.row);
+    let unit = s(&data["unit"]);
+    let (budget, executed) = (
+        format!("全年预算数（{unit}）"),
+        format!("全年执行数（{unit}）"),
+    );
     for (c, h) in [
         "序号",
         "项目名称",
         "实施单位",
-        "全年预算数",
-        "全年执行数",
+        budget.as_str(),
+        executed.as_str(),
         "执行率",
         "自评得分",
         "评价等级",

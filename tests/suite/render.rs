@@ -1070,3 +1070,42 @@ fn xinjiang_prints_weights_and_scores_as_its_forms_do() {
     assert!(text.contains(">=8000人 600 2.00 0.15"), "{text}");
     assert!(text.contains("总分 100.00 96.38分"), "{text}");
 }
+
+/// A folder of 万元 projects and one 元 project: the 汇总表 is in one unit (万元, as most
+/// projects), the 元 project's 500000/490000 元 shown as 50.00/49.00, and the 合计 exact:
+/// 118.50 + 50 + 450 = 618.50, 112.36 + 49 + 401.60 = 562.96, 562.96 / 618.50 = 91.02%.
+#[test]
+fn bundle_summary_converts_mixed_units_into_one() {
+    let folder = Folder::new();
+    for f in [
+        "jixiao.toml",
+        "信息化运维经费.toml",
+        "职业技能培训补贴.toml",
+    ] {
+        let text = std::fs::read_to_string(format!("examples/mof-2020/{f}")).unwrap();
+        folder.write(f, &text);
+    }
+    folder.write(
+        "元项目.toml",
+        "unit = \"元\"\n[project]\nname = \"元项目\"\nimplementer = \"滨江市人才中心\"\n\
+         [funds.fiscal]\nbudget = 500000\nexecuted = 490000\n\
+         [goals]\nplanned = \"完成。\"\nachieved = \"完成。\"\n\
+         [[indicators]]\nlevel1 = \"产出指标\"\nlevel2 = \"数量指标\"\nname = \"人数\"\n\
+         target = \"≥1000人\"\nactual = \"1000人\"\nweight = 90\n",
+    );
+    let pdf = folder.path().join("out.pdf");
+    let dir = folder.path().to_str().unwrap();
+    let (code, stderr) = jixiao(&["bundle", dir, "-o", pdf.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = squeeze(&pdftotext(&pdf));
+    assert!(text.contains("全年预算数（万元）"), "{text}");
+    assert!(
+        text.contains("元项目滨江市人才中心50.0049.0098.00%"),
+        "{text}"
+    );
+    assert!(text.contains("合计618.50562.9691.02%"), "{text}");
+    assert!(
+        stderr.contains("汇总表按万元列出") && stderr.contains("元项目.toml"),
+        "{stderr}"
+    );
+}
