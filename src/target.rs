@@ -273,8 +273,24 @@ pub fn common_unit(a: &Unit, b: &Unit) -> Option<Unit> {
     match (a, b) {
         (Unit::None, u) | (u, Unit::None) => Some(u.clone()),
         (x, y) if x == y => Some(x.clone()),
+        // "元／人" is "元/人", "人 次" is "人次": width and spaces do not make another unit.
+        (Unit::Other(x), Unit::Other(y)) if same_text(x, y) => Some(a.clone()),
         _ => None,
     }
+}
+
+/// `x` and `y` alike once full-width forms are made half-width and spaces dropped.
+fn same_text(x: &str, y: &str) -> bool {
+    let norm = |t: &str| -> String {
+        t.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                c => c,
+            })
+            .collect()
+    };
+    norm(x) == norm(y)
 }
 
 #[cfg(test)]
@@ -406,5 +422,16 @@ mod tests {
         assert_eq!(common_unit(&Unit::Yuan, &Unit::Yuan), Some(Unit::Yuan));
         assert!(common_unit(&Unit::Percent, &Unit::Yuan).is_none());
         assert!(common_unit(&Unit::Other("人".into()), &Unit::Other("次".into())).is_none());
+        let other = |u: &str| Unit::Other(u.into());
+        assert_eq!(
+            common_unit(&other("元/人"), &other("元／人")),
+            Some(other("元/人"))
+        );
+        assert_eq!(
+            common_unit(&other("人次"), &other("人 次")),
+            Some(other("人次"))
+        );
+        assert_eq!(common_unit(&other("ｍ"), &other("m")), Some(other("ｍ")));
+        assert!(common_unit(&other("m"), &other("km")).is_none());
     }
 }
