@@ -953,7 +953,7 @@ fn print_values_in_project_files_are_checked() {
 
 /// `/bundle.json` of `jixiao bundle examples/mof-2020`, as jixiao wrote it before the bundle
 /// document became a type (plus the 序号 `number` of each row, added since).
-const MOF_BUNDLE_JSON: &str = r##"{"title":"2025年度项目支出绩效自评表汇编","department":"滨江市人力资源和社会保障局","year":"2025","date":"2026-03-31","draft":false,"page_numbers":true,"projects":[{"number":"1","name":"信息化运维经费","implementer":"滨江市人力资源和社会保障信息中心","budget":"118.50","executed":"112.36","rate":"94.82","score":"98.95","grade":"优"},{"number":"2","name":"职业技能培训补贴","implementer":"滨江市公共就业和人才服务中心","budget":"450.00","executed":"401.60","rate":"89.24","score":"95.75","grade":"优"}],"totals":{"budget":"568.50","executed":"513.96","rate":"90.41"}}"##;
+const MOF_BUNDLE_JSON: &str = r##"{"title":"2025年度项目支出绩效自评表汇编","department":"滨江市人力资源和社会保障局","year":"2025","date":"2026-03-31","draft":false,"page_numbers":true,"unit":"万元","projects":[{"number":"1","name":"信息化运维经费","implementer":"滨江市人力资源和社会保障信息中心","budget":"118.50","executed":"112.36","rate":"94.82","score":"98.95","grade":"优"},{"number":"2","name":"职业技能培训补贴","implementer":"滨江市公共就业和人才服务中心","budget":"450.00","executed":"401.60","rate":"89.24","score":"95.75","grade":"优"}],"totals":{"budget":"568.50","executed":"513.96","rate":"90.41"}}"##;
 
 /// `/data/0.json` of the same bundle (信息化运维经费), as jixiao wrote it before the data document
 /// became a type.
