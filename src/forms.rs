@@ -624,6 +624,16 @@ impl Forms {
 }
 
 impl FormSpec {
+    /// The 二级 name this form prints for a canonical one (xinjiang prints 满意度指标 for
+    /// 满意度): `labels.level2_names`, else the canonical name. PDF and xlsx both ask here.
+    pub fn printed_level2<'a>(&'a self, level2: &'a str) -> &'a str {
+        self.labels
+            .get("level2_names")
+            .and_then(|names| names.get(level2))
+            .and_then(|v| v.as_str())
+            .unwrap_or(level2)
+    }
+
     /// The unit of a project that sets none: the form's `unit`, else 万元.
     pub fn amount_unit(&self) -> crate::model::AmountUnit {
         self.unit

@@ -373,12 +373,7 @@ pub fn document<'a>(report: &'a Report, options: &DataOptions) -> Option<DataDoc
                         })
                         .collect();
                     // A form may print a 二级 name other than the canonical one (xinjiang: 满意度指标).
-                    let printed = form
-                        .labels
-                        .get("level2_names")
-                        .and_then(|names| names.get(l2.as_str()))
-                        .and_then(|v| v.as_str())
-                        .unwrap_or(l2);
+                    let printed = form.printed_level2(l2);
                     Level2 {
                         name: printed,
                         indicators,

@@ -384,13 +384,7 @@ pub(super) fn form_grid(report: &Report, draft: bool) -> Result<Grid, WorkbookEr
                 .filter(|r| &r.indicator.level2 == l2)
                 .map(|r| Some(*r))
                 .collect();
-            let printed = form
-                .labels
-                .get("level2_names")
-                .and_then(|names| names.get(l2.as_str()))
-                .and_then(|v| v.as_str())
-                .unwrap_or(l2)
-                .to_string();
+            let printed = form.printed_level2(l2).to_string();
             if !rows.is_empty() {
                 groups.push((printed, rows));
             } else if print.prints_unused(l2) {
