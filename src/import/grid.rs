@@ -117,41 +117,16 @@ impl Number {
     }
 }
 
-/// `1.23e-5` (Rust's `{:e}`) as a plain decimal, trailing zeros dropped: `0.0000123`.
+/// `1.23e-5` (Rust's `{:e}`) as a plain decimal, trailing zeros dropped: `0.0000123`. The
+/// decimal point is moved by `numfmt::shift_point`, which also bounds the exponent, so a
+/// file's `1E-99999` cannot make a string of 99 999 zeros; such a text is kept as written.
 fn plain(scientific: &str) -> String {
     let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific, "0"));
-    let exponent: i64 = exponent.parse().unwrap_or(0);
-    let (sign, body) = match mantissa.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", mantissa),
-    };
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let digits = format!("{int}{frac}");
-    // Digits before the decimal point.
-    let point = int.len() as i64 + exponent;
-    let (whole, fraction) = if point <= 0 {
-        let zeros = "0".repeat(point.unsigned_abs() as usize);
-        ("0".to_string(), format!("{zeros}{digits}"))
-    } else if point as usize >= digits.len() {
-        let zeros = "0".repeat(point as usize - digits.len());
-        (format!("{digits}{zeros}"), String::new())
-    } else {
-        let (w, f) = digits.split_at(point as usize);
-        (w.to_string(), f.to_string())
-    };
-    let whole = match whole.trim_start_matches('0') {
-        "" => "0",
-        w => w,
-    };
-    let fraction = fraction.trim_end_matches('0');
-    if whole == "0" && fraction.is_empty() {
-        return "0".to_string();
-    }
-    if fraction.is_empty() {
-        format!("{sign}{whole}")
-    } else {
-        format!("{sign}{whole}.{fraction}")
-    }
+    exponent
+        .parse()
+        .ok()
+        .and_then(|shift| super::numfmt::shift_point(mantissa, shift))
+        .unwrap_or_else(|| scientific.to_string())
 }
 
 /// Significant digits of a plain decimal text: `0.0120` → 2, `123000` → 3.
@@ -381,6 +356,9 @@ mod tests {
         assert_eq!(plain("1.5e0"), "1.5");
         assert_eq!(plain("1.00000000000000e2"), "100");
         assert_eq!(plain("9.99e-1"), "0.999");
+        // An exponent past what shift_point moves is kept as written, not expanded.
+        assert_eq!(plain("1e-99999"), "1e-99999");
+        assert_eq!(plain("1e-400"), format!("0.{}1", "0".repeat(399)));
         assert_eq!(Number::from_f64(54.91, false, None).stored, None);
         let text = |t: &str| Number::from_text(t, false, None).map(|n| (n.text, n.stored));
         assert_eq!(text("70.0"), Some(("70".into(), None)));
